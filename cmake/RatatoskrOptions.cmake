@@ -1,0 +1,70 @@
+# Build switches shared by every target in the tree.
+option(RTK_BUILD_TESTS "Build the CppUnit suites, fixtures and interop tests" ON)
+option(RTK_WERROR "Treat compiler warnings as errors (CI turns this on)" OFF)
+set(RTK_SANITIZE "" CACHE STRING "Sanitizers to build with: '', 'address,undefined' or 'thread'")
+option(RTK_FUZZ "Build libFuzzer targets (needs clang)" OFF)
+
+# Warnings for our own code only: third-party sources (lwIP) get their own flags.
+add_library(rtk_warnings INTERFACE)
+target_compile_options(rtk_warnings INTERFACE
+  -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers
+  $<$<BOOL:${RTK_WERROR}>:-Werror>)
+
+if(RTK_SANITIZE)
+  add_compile_options(-fsanitize=${RTK_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${RTK_SANITIZE})
+endif()
+
+if(RTK_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "RTK_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang")
+  endif()
+  # Every object is instrumented for coverage; only fuzz executables link the libFuzzer main.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_C_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+endif()
+
+# rtk_add_test(NAME <suite> LABELS <unit|interop|fuzz> SOURCES ... LIBS ...)
+# One CppUnit executable per suite, one ctest entry per suite.
+function(rtk_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "LABELS;SOURCES;LIBS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE rtk_testmain ${T_LIBS} rtk_warnings)
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT})
+endfunction()
+
+# rtk_add_fuzzer(NAME <target> SOURCES ... LIBS ... [CORPUS dir])
+# With RTK_FUZZ a libFuzzer binary plus a bounded ctest run (label "fuzz");
+# otherwise a replay binary that runs the corpus once (label "unit"), so every
+# build exercises the decoder on its seed inputs.
+function(rtk_add_fuzzer)
+  cmake_parse_arguments(F "" "NAME;CORPUS" "SOURCES;LIBS" ${ARGN})
+  add_executable(${F_NAME} ${F_SOURCES})
+  target_link_libraries(${F_NAME} PRIVATE ${F_LIBS} rtk_warnings)
+  if(NOT F_CORPUS)
+    set(F_CORPUS "${CMAKE_CURRENT_SOURCE_DIR}/corpus/${F_NAME}")
+  endif()
+  if(RTK_FUZZ)
+    target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
+    set(RTK_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz target runs under ctest")
+    add_test(NAME ${F_NAME}
+             COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
+                     $<TARGET_FILE:${F_NAME}> -max_total_time=${RTK_FUZZ_SECONDS}
+                     -rss_limit_mb=2048 -timeout=10 ${F_CORPUS})
+    set_tests_properties(${F_NAME} PROPERTIES LABELS "fuzz" TIMEOUT 600)
+  else()
+    target_sources(${F_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz/ReplayMain.cpp)
+    add_test(NAME ${F_NAME}_replay COMMAND ${F_NAME} ${F_CORPUS})
+    set_tests_properties(${F_NAME}_replay PROPERTIES LABELS "unit" TIMEOUT 120)
+  endif()
+endfunction()

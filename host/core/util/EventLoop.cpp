@@ -1,0 +1,104 @@
+#include "EventLoop.hpp"
+
+#include <pthread.h>
+
+#include "ratatoskr/error.hpp"
+
+namespace rtk::core {
+
+EventLoop::EventLoop(std::string threadName) : name_(std::move(threadName)) {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());
+    run();
+  });
+}
+
+EventLoop::~EventLoop() { stop(); }
+
+void EventLoop::post(Task task) { postIfRunning(std::move(task)); }
+
+bool EventLoop::postIfRunning(Task task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    tasks_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+EventLoop::TimerId EventLoop::postAfter(Clock::duration delay, Task task) {
+  auto when = Clock::now() + delay;
+  TimerId id;
+  {
+    std::lock_guard lock(mutex_);
+    id = nextTimer_++;
+    if (stopping_) return id;
+    timers_.emplace(when, std::make_pair(id, std::move(task)));
+    timerIndex_.emplace(id, when);
+  }
+  wake_.notify_one();
+  return id;
+}
+
+void EventLoop::cancel(TimerId id) {
+  std::lock_guard lock(mutex_);
+  auto it = timerIndex_.find(id);
+  if (it == timerIndex_.end()) return;
+  auto range = timers_.equal_range(it->second);
+  for (auto t = range.first; t != range.second; ++t) {
+    if (t->second.first == id) {
+      timers_.erase(t);
+      break;
+    }
+  }
+  timerIndex_.erase(it);
+}
+
+void EventLoop::throwClosed() const { throw Error(Errc::Closed, name_ + ": event loop stopped"); }
+
+bool EventLoop::stopped() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+void EventLoop::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable() && !inLoopThread()) thread_.join();
+}
+
+void EventLoop::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (!tasks_.empty()) {
+      Task task = std::move(tasks_.front());
+      tasks_.pop_front();
+      lock.unlock();
+      task();
+      lock.lock();
+      continue;
+    }
+    if (stopping_) break;
+    auto now = Clock::now();
+    if (!timers_.empty() && timers_.begin()->first <= now) {
+      auto node = timers_.extract(timers_.begin());
+      timerIndex_.erase(node.mapped().first);
+      lock.unlock();
+      node.mapped().second();
+      lock.lock();
+      continue;
+    }
+    if (timers_.empty())
+      wake_.wait(lock);
+    else
+      wake_.wait_until(lock, timers_.begin()->first);
+  }
+  timers_.clear();
+  timerIndex_.clear();
+}
+
+}  // namespace rtk::core

@@ -1,0 +1,172 @@
+// rtk::NodeInterface — what a running Yggdrasil node offers to its users.
+//
+// The C++ counterpart of the Go ratatoskr `core.Interface`: the union of the
+// network, peer, multicast, admin and diagnostic interfaces below. The core
+// implements it; the facade (rtk::Node), plugins (through the C service table,
+// see services/node.h) and tests (with fakes) all depend on these interfaces,
+// never on the implementation.
+//
+// Thread-safety: every method of every interface here is safe to call from
+// any thread, concurrently. Methods that wait (dial, getNodeInfo, remote
+// debug calls) block only the calling thread.
+//
+// After the node is closed every call fails with Errc::Closed (getters return
+// empty values).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ratatoskr/net.hpp"
+#include "ratatoskr/types.hpp"
+
+namespace rtk {
+
+// ---- snapshot types -----------------------------------------------------
+
+struct PeerInfo {
+  std::string uri;          // the configured URI, or the remote address for inbound links
+  bool up = false;          // a link is connected
+  bool inbound = false;
+  PublicKey key;            // zero when not up
+  PublicKey root;           // the peer's tree root, zero when unknown
+  std::uint64_t port = 0;   // the router's port number for this peer
+  std::uint8_t priority = 0;
+  std::uint64_t cost = 0;   // link cost used by the router (latency-based)
+  std::uint64_t rxBytes = 0, txBytes = 0;
+  std::uint64_t rxRate = 0, txRate = 0;  // bytes per second, last second
+  std::chrono::nanoseconds uptime{0};
+  std::chrono::nanoseconds latency{0};
+  std::string lastError;    // empty when none
+  std::chrono::system_clock::time_point lastErrorTime{};
+};
+
+struct SelfInfo {
+  PublicKey key;
+  std::uint64_t routingEntries = 0;
+};
+
+struct TreeEntry {
+  PublicKey key;
+  PublicKey parent;
+  std::uint64_t sequence = 0;
+};
+
+struct PathEntry {
+  PublicKey key;
+  std::vector<std::uint64_t> path;  // ports from the root to the node
+  std::uint64_t sequence = 0;
+};
+
+struct SessionEntry {
+  PublicKey key;
+  std::uint64_t rxBytes = 0, txBytes = 0;
+  std::chrono::nanoseconds uptime{0};
+};
+
+struct MulticastInterfaceInfo {
+  std::string name;
+  std::string address;
+  bool beacon = false;
+  bool listen = false;
+  std::uint16_t port = 0;
+  std::uint8_t priority = 0;
+  bool hasPassword = false;
+};
+
+struct NodeInfoReply {
+  std::string json;                  // the remote node's NodeInfo, a JSON object
+  std::chrono::nanoseconds rtt{0};   // request to reply
+};
+
+// ---- the interfaces -----------------------------------------------------
+
+class NetworkInterface {
+ public:
+  virtual ~NetworkInterface() = default;
+  // network: "tcp", "tcp6", "udp", "udp6". address: "[200:…]:port".
+  virtual std::unique_ptr<Conn> dial(std::string_view network, std::string_view address,
+                                     const DialOptions& options = {}) = 0;
+  // network: "tcp"/"tcp6". address: ":port" or "[<node address>]:port"; port 0 = ephemeral.
+  virtual std::unique_ptr<Listener> listen(std::string_view network, std::string_view address) = 0;
+  // network: "udp"/"udp6".
+  virtual std::unique_ptr<PacketConn> listenPacket(std::string_view network, std::string_view address) = 0;
+  virtual Ip6Address address() const = 0;   // the node's 200::/7 address
+  virtual Ip6Address subnet() const = 0;    // the first address of its 300::/64 (prefix length 64)
+  virtual PublicKey publicKey() const = 0;
+  virtual std::uint64_t mtu() const = 0;    // the stack's MTU
+};
+
+class PeerInterface {
+ public:
+  virtual ~PeerInterface() = default;
+  // Adds a persistent outbound peer; Errc::AlreadyExists, Errc::InvalidArgument
+  // (bad URI or option), Errc::NotSupported (e.g. quic://).
+  virtual void addPeer(std::string_view uri, std::string_view sourceInterface = {}) = 0;
+  // Stops reconnecting and closes the link; Errc::NotFound when not configured.
+  virtual void removePeer(std::string_view uri, std::string_view sourceInterface = {}) = 0;
+  virtual std::vector<PeerInfo> getPeers() const = 0;
+  // Cuts every backoff short: disconnected peers are dialled now.
+  virtual void retryPeers() = 0;
+};
+
+class MulticastInterface {
+ public:
+  virtual ~MulticastInterface() = default;
+  // Starts link-local discovery with the configured MulticastInterfaces.
+  // Errc::AlreadyExists when running.
+  virtual void enableMulticast() = 0;
+  virtual void disableMulticast() = 0;  // no-op when stopped
+  virtual std::vector<MulticastInterfaceInfo> multicastInterfaces() const = 0;
+};
+
+class AdminInterface {
+ public:
+  virtual ~AdminInterface() = default;
+  // Handler: receives the request's "arguments" object as JSON text and
+  // returns the "response" object as JSON text; throws rtk::Error to answer
+  // with {"status":"error"}.
+  using AdminHandler = std::function<std::string(std::string_view argumentsJson)>;
+  // address: "unix:///path" or "tcp://host:port". Errc::AlreadyExists when running.
+  virtual void enableAdmin(std::string_view address) = 0;
+  virtual void disableAdmin() = 0;
+  // Registers an extra admin command (case-insensitive name).
+  virtual void addAdminHandler(std::string_view name, std::string_view description,
+                               std::vector<std::string> fields, AdminHandler handler) = 0;
+};
+
+class DiagnosticInterface {
+ public:
+  virtual ~DiagnosticInterface() = default;
+  virtual SelfInfo getSelf() const = 0;
+  virtual std::vector<TreeEntry> getTree() const = 0;
+  virtual std::vector<PathEntry> getPaths() const = 0;
+  virtual std::vector<SessionEntry> getSessions() const = 0;
+  // Starts a path lookup for the key (fire and forget).
+  virtual void sendLookup(const PublicKey& key) = 0;
+  // Asks a remote node for its NodeInfo; Errc::Timeout after `timeout`.
+  virtual NodeInfoReply getNodeInfo(const PublicKey& key, std::chrono::milliseconds timeout) = 0;
+  // The debug protocol: remote self / peers / tree, as the JSON text that
+  // yggdrasilctl's debug_remoteGet* commands print under the node's address.
+  virtual std::string remoteGetSelf(const PublicKey& key, std::chrono::milliseconds timeout) = 0;
+  virtual std::vector<PublicKey> remoteGetPeers(const PublicKey& key, std::chrono::milliseconds timeout) = 0;
+  virtual std::vector<PublicKey> remoteGetTree(const PublicKey& key, std::chrono::milliseconds timeout) = 0;
+};
+
+class NodeInterface : public NetworkInterface,
+                      public PeerInterface,
+                      public MulticastInterface,
+                      public AdminInterface,
+                      public DiagnosticInterface {
+ public:
+  // Idempotent; stops everything the node runs.
+  virtual void close() = 0;
+};
+
+}  // namespace rtk
