@@ -1,0 +1,267 @@
+#include "NodeStack.hpp"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+#include "LwipConvert.hpp"
+#include "lwip/ip6.h"
+#include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "ratatoskr/error.hpp"
+#include "ratatoskr/net.hpp"
+
+namespace rtk::netstack::detail {
+
+namespace {
+
+constexpr std::size_t kIp6HeaderBytes = 40;
+// Outgoing packets waiting for the sender thread. Above this writePacket is
+// not keeping up and packets are dropped (TCP backs off).
+constexpr std::size_t kOutputLimitBytes = 64u << 20;
+
+// A received packet handed to lwIP without copying: a custom pbuf that owns
+// the node's buffer and frees it when lwIP lets go of the packet.
+struct InboundPbuf {
+  struct pbuf_custom custom;
+  core::Bytes data;
+};
+// The pbuf lwIP hands back to the free function is the first member.
+static_assert(std::is_standard_layout_v<InboundPbuf>);
+
+void freeInbound(struct pbuf* p) { delete reinterpret_cast<InboundPbuf*>(p); }
+
+}  // namespace
+
+std::shared_ptr<NodeStack> NodeStack::create(core::ipv6::PacketInterface& packets, Log log) {
+  std::shared_ptr<NodeStack> node(new NodeStack(packets, std::move(log)));
+  node->start();
+  return node;
+}
+
+NodeStack::NodeStack(core::ipv6::PacketInterface& packets, Log log)
+    : packets_(packets), log_(std::move(log)), address_(packets.address()) {
+  if (!address_.isYggdrasil())
+    throw Error(Errc::InvalidArgument, "netstack: node address " + formatAddress(address_) + " is not in 200::/7");
+  const auto mtu = packets.mtu();
+  if (mtu < 1280)
+    throw Error(Errc::InvalidArgument, "netstack: MTU " + std::to_string(mtu) + " is below IPv6's minimum of 1280");
+  mtu_ = static_cast<std::uint16_t>(std::min<std::uint64_t>(mtu, 65535));
+  lwipAddress_ = toLwip(address_);
+}
+
+void NodeStack::start() {
+  stack_ = LwipStack::acquireNode(log_);
+  try {
+    stack_->call([this] {
+      if (!netif_add_noaddr(&netif_, this, &NodeStack::netifInit, ip6_input))
+        throw Error(Errc::Io, "netstack: lwIP refused the interface");
+      netifAdded_ = true;
+      netif_ip6_addr_set(&netif_, 0, &lwipAddress_);
+      netif_ip6_addr_set_state(&netif_, 0, IP6_ADDR_PREFERRED);
+      netif_set_up(&netif_);
+      netif_set_link_up(&netif_);
+      nodeId_ = stack_->addNode(this);
+    });
+  } catch (...) {
+    stack_->releaseNode();
+    throw;
+  }
+  sender_ = std::thread([this] { senderLoop(); });
+  // Received packets: check the cheap things on the core's thread, then hand
+  // the buffer (moved, not copied) to the stack thread.
+  std::weak_ptr<NodeStack> weak = weak_from_this();
+  auto stack = stack_;
+  auto nodeId = nodeId_;
+  packets_.setPacketHandler([weak, stack, nodeId](core::Bytes packet) {
+    if (packet.size() < kIp6HeaderBytes || packet.size() > 0xFFFF || (packet[0] >> 4) != 6) {
+      if (auto node = weak.lock()) node->inputDrops_.fetch_add(1);
+      return;
+    }
+    stack->deliver(nodeId, std::move(packet));
+  });
+  log_.info("netstack: serving ", formatAddress(address_), " (MTU ", mtu_, ")");
+}
+
+NodeStack::~NodeStack() { close(); }
+
+void NodeStack::close() {
+  std::lock_guard lock(closeMutex_);
+  if (closed_.exchange(true)) return;
+  if (!stack_) return;
+  packets_.setPacketHandler({});
+  try {
+    stack_->call([this] { closeOnStack(); });
+  } catch (const std::exception& e) {
+    log_.error("netstack: close: ", e.what());
+  }
+  {
+    std::lock_guard outLock(outMutex_);
+    senderStop_ = true;
+  }
+  outWake_.notify_all();
+  if (sender_.joinable()) sender_.join();
+  stack_->releaseNode();
+  log_.info("netstack: closed ", formatAddress(address_));
+}
+
+std::uint64_t NodeStack::outputDrops() const {
+  std::lock_guard lock(outMutex_);
+  return outputDrops_;
+}
+
+void NodeStack::requireOpen() const {
+  if (closing_) throw Error(Errc::Closed, "netstack: node closed");
+}
+
+void NodeStack::add(std::shared_ptr<LiveObject> object) {
+  auto* key = object.get();
+  live_.emplace(key, std::move(object));
+}
+
+void NodeStack::remove(LiveObject* object) { live_.erase(object); }
+
+void NodeStack::closeOnStack() {
+  closing_ = true;
+  auto objects = std::move(live_);
+  live_.clear();
+  for (auto& [key, object] : objects) object->abortFromNode();
+  objects.clear();
+  abortStrayPcbs();
+  if (netifAdded_) {
+    netif_remove(&netif_);
+    netifAdded_ = false;
+  }
+  stack_->removeNode(nodeId_);
+}
+
+// Pcbs lwIP still holds for this address after their owners let go of them:
+// connections closed gracefully (FIN_WAIT, TIME_WAIT, LAST_ACK ...). They
+// must go with the netif: the next node with this address starts clean.
+void NodeStack::abortStrayPcbs() {
+  auto mine = [this](const ip_addr_t& a) { return ip_addr_cmp(&a, &lwipAddress_); };
+  for (struct tcp_pcb** list : {&tcp_active_pcbs, &tcp_tw_pcbs, &tcp_bound_pcbs}) {
+    for (bool again = true; again;) {
+      again = false;
+      for (struct tcp_pcb* pcb = *list; pcb; pcb = pcb->next) {
+        if (!mine(pcb->local_ip)) continue;
+        tcp_arg(pcb, nullptr);
+        if (pcb->state != LISTEN) {
+          tcp_recv(pcb, nullptr);
+          tcp_sent(pcb, nullptr);
+          tcp_err(pcb, nullptr);
+          tcp_poll(pcb, nullptr, 0);
+        }
+        tcp_abort(pcb);
+        again = true;
+        break;
+      }
+    }
+  }
+  for (bool again = true; again;) {
+    again = false;
+    for (struct tcp_pcb_listen* pcb = tcp_listen_pcbs.listen_pcbs; pcb; pcb = pcb->next) {
+      if (!mine(pcb->local_ip)) continue;
+      tcp_arg(reinterpret_cast<struct tcp_pcb*>(pcb), nullptr);
+      tcp_accept(reinterpret_cast<struct tcp_pcb*>(pcb), nullptr);
+      tcp_close(reinterpret_cast<struct tcp_pcb*>(pcb));
+      again = true;
+      break;
+    }
+  }
+  for (bool again = true; again;) {
+    again = false;
+    for (struct udp_pcb* pcb = udp_pcbs; pcb; pcb = pcb->next) {
+      if (!mine(pcb->local_ip)) continue;
+      udp_remove(pcb);
+      again = true;
+      break;
+    }
+  }
+}
+
+void NodeStack::input(core::Bytes packet) {
+  // Only packets for this node's address: the core delivers nothing else,
+  // and a packet for another node in this process must not reach its netif
+  // through ours (lwIP would accept any local address).
+  if (std::memcmp(packet.data() + 24, address_.bytes.data(), 16) != 0) {
+    inputDrops_.fetch_add(1);
+    return;
+  }
+  const auto length = static_cast<u16_t>(packet.size());
+  auto* holder = new InboundPbuf;
+  holder->custom.custom_free_function = &freeInbound;
+  holder->data = std::move(packet);
+  struct pbuf* p = pbuf_alloced_custom(PBUF_RAW, length, PBUF_REF, &holder->custom, holder->data.data(), length);
+  if (!p) {
+    delete holder;
+    inputDrops_.fetch_add(1);
+    return;
+  }
+  if (netif_.input(p, &netif_) != ERR_OK) pbuf_free(p);
+}
+
+err_t NodeStack::netifInit(struct netif* netif) {
+  auto* self = static_cast<NodeStack*>(netif->state);
+  netif->name[0] = 'y';
+  netif->name[1] = 'g';
+  netif->output_ip6 = &NodeStack::netifOutput;
+  netif->mtu = self->mtu_;
+  // Point-to-point: no ARP, no broadcast, no MLD.
+  netif->flags = 0;
+  return ERR_OK;
+}
+
+// lwIP's output callback: copy the packet and queue it for the sender thread.
+// Nothing else happens here — no crypto, no I/O, no lock anybody else holds
+// for long.
+err_t NodeStack::netifOutput(struct netif* netif, struct pbuf* p, const ip6_addr_t*) {
+  auto* self = static_cast<NodeStack*>(netif->state);
+  core::Bytes packet(p->tot_len);
+  pbuf_copy_partial(p, packet.data(), p->tot_len, 0);
+  self->queueOutput(std::move(packet));
+  return ERR_OK;
+}
+
+void NodeStack::queueOutput(core::Bytes packet) {
+  bool wasEmpty;
+  {
+    std::lock_guard lock(outMutex_);
+    if (senderStop_ || outBytes_ + packet.size() > kOutputLimitBytes) {
+      ++outputDrops_;
+      return;
+    }
+    wasEmpty = out_.empty();
+    outBytes_ += packet.size();
+    out_.push_back(std::move(packet));
+  }
+  if (wasEmpty) outWake_.notify_one();
+}
+
+void NodeStack::senderLoop() {
+  pthread_setname_np(pthread_self(), "rtk-netstack-tx");
+  std::vector<core::Bytes> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(outMutex_);
+      outWake_.wait(lock, [this] { return senderStop_ || !out_.empty(); });
+      if (out_.empty()) return;  // stopping, and everything was sent
+      batch.swap(out_);
+      outBytes_ = 0;
+    }
+    for (auto& packet : batch) {
+      try {
+        packets_.writePacket(std::move(packet));
+      } catch (const std::exception& e) {
+        log_.warn("netstack: writePacket: ", e.what());
+      }
+    }
+    batch.clear();
+  }
+}
+
+}  // namespace rtk::netstack::detail
