@@ -1,0 +1,312 @@
+#include "core/link/LinkManager.hpp"
+
+#include <algorithm>
+
+#include "core/link/TlsContext.hpp"
+#include "ratatoskr/error.hpp"
+
+namespace rtk::core::link {
+namespace {
+
+std::string formatDelay(std::chrono::nanoseconds d) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+  return std::to_string(ms) + " ms";
+}
+
+const char* kindName(LinkKind kind) {
+  switch (kind) {
+    case LinkKind::Persistent: return "persistent";
+    case LinkKind::Ephemeral: return "ephemeral";
+    case LinkKind::Incoming: return "incoming";
+  }
+  return "?";
+}
+
+}  // namespace
+
+LinkManager::LinkManager(LinkManagerSettings settings, router::PeerRegistry& registry)
+    : env_(std::make_shared<LinkEnvironment>()), log_(settings.log), loop_("rtk-links") {
+  env_->key = settings.key;
+  env_->allowedPublicKeys = std::move(settings.allowedPublicKeys);
+  env_->registry = &registry;
+  env_->tls = std::make_shared<const TlsContext>(settings.key);
+  env_->log = settings.log;
+  env_->timing = settings.timing;
+  acceptor_ = std::make_unique<Acceptor>(log_, [this](const std::shared_ptr<LinkListener>& l, LinkListener::Accepted a) {
+    // Ownership of the socket moves to the loop; dropped tasks close it.
+    auto shared = std::make_shared<LinkListener::Accepted>(std::move(a));
+    loop_.post([this, l, shared] { onAccepted(l, std::move(*shared)); });
+  });
+  loop_.post([this] { updateRates(); });
+}
+
+LinkManager::~LinkManager() { stop(); }
+
+void LinkManager::throwIfStopped() const {
+  if (stopping_.load()) throw Error(Errc::Closed, "links: stopped");
+}
+
+Link::UpHandler LinkManager::upHandler() {
+  return [this](const std::shared_ptr<Link>& link) { loop_.post([this, link] { onLinkUp(link); }); };
+}
+
+Link::ClosedHandler LinkManager::closedHandler() {
+  return [this](const std::shared_ptr<Link>& link, const std::string& error, bool wasUp) {
+    loop_.post([this, link, error, wasUp] { onLinkClosed(link, error, wasUp); });
+  };
+}
+
+void LinkManager::addPeer(std::string_view uri, std::string_view sourceInterface) {
+  addConfigured(uri, sourceInterface, LinkKind::Persistent);
+}
+
+void LinkManager::callPeer(std::string_view uri, std::string_view sourceInterface) {
+  addConfigured(uri, sourceInterface, LinkKind::Ephemeral);
+}
+
+void LinkManager::addConfigured(std::string_view text, std::string_view sourceInterface, LinkKind kind) {
+  throwIfStopped();
+  PeerUri uri = PeerUri::parse(text, PeerUri::Purpose::Peer);
+  EntryKey key{uri.identity(), std::string(sourceInterface)};
+  loop_.call([&] {
+    throwIfStopped();
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      // As link.go: a second add kicks a peer that is backing off.
+      Entry& existing = it->second;
+      if (!existing.link && existing.retryTimer) {
+        loop_.cancel(existing.retryTimer);
+        existing.retryTimer = 0;
+        startLink(it->first, existing);
+      }
+      throw Error(Errc::AlreadyExists, "links: " + uri.redacted() + ": peer is already configured");
+    }
+    Entry entry{uri, key.sourceInterface, kind, nullptr, Backoff(uri.options().maxBackoff, env_->timing.backoffUnit)};
+    auto [pos, inserted] = entries_.emplace(key, std::move(entry));
+    log_.debug(uri.redacted(), ": ", kindName(kind), " peer added");
+    startLink(pos->first, pos->second);
+    return inserted;
+  });
+}
+
+void LinkManager::removePeer(std::string_view text, std::string_view sourceInterface) {
+  throwIfStopped();
+  PeerUri uri = PeerUri::parse(text, PeerUri::Purpose::Peer);
+  EntryKey key{uri.identity(), std::string(sourceInterface)};
+  loop_.call([&] {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) throw Error(Errc::NotFound, "links: " + uri.redacted() + ": peer is not configured");
+    Entry& entry = it->second;
+    if (entry.retryTimer) loop_.cancel(entry.retryTimer);
+    // The link keeps running until its thread reports the close; running_
+    // still holds it, and onLinkClosed finds no entry to update.
+    if (entry.link) entry.link->close("peer removed");
+    entries_.erase(it);
+    log_.info(uri.redacted(), ": peer removed");
+    return true;
+  });
+}
+
+void LinkManager::retryPeers() {
+  throwIfStopped();
+  loop_.call([&] {
+    for (auto& [key, entry] : entries_) {
+      if (entry.link || !entry.retryTimer) continue;
+      loop_.cancel(entry.retryTimer);
+      entry.retryTimer = 0;
+      startLink(key, entry);
+    }
+    return true;
+  });
+}
+
+void LinkManager::startLink(const EntryKey& key, Entry& entry) {
+  if (stopping_.load()) return;
+  ++entry.retryGeneration;  // any timer still pending for this entry is stale now
+  auto link = Link::outbound(nextLinkId_++, entry.uri, key.sourceInterface, entry.kind, env_, upHandler(),
+                             closedHandler());
+  entry.link = link;
+  entry.lastRx = entry.lastTx = entry.rxRate = entry.txRate = 0;
+  running_[link->id()] = link;
+  link->start();
+}
+
+void LinkManager::scheduleRetry(const EntryKey& key, Entry& entry) {
+  auto delay = entry.backoff.next();
+  std::uint64_t generation = ++entry.retryGeneration;
+  entry.retryTimer = loop_.postAfter(delay, [this, key, generation] {
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.retryGeneration != generation || it->second.link) return;
+    it->second.retryTimer = 0;
+    startLink(it->first, it->second);
+  });
+  log_.debug(entry.uri.redacted(), ": redialling in ", formatDelay(delay), " (attempt ", entry.backoff.failures() + 1,
+             ")");
+}
+
+void LinkManager::onAccepted(const std::shared_ptr<LinkListener>& listener, LinkListener::Accepted accepted) {
+  if (stopping_.load()) return;
+  PeerUri uri = listener->uri().withRemote(accepted.remote);
+  EntryKey key{uri.identity(), listener->sourceInterface()};
+  if (entries_.count(key)) {
+    // link.go: a connection with the identity of an existing link is dropped.
+    log_.debug(uri.redacted(), ": already linked, dropping the duplicate inbound connection");
+    return;
+  }
+  Entry entry{uri, key.sourceInterface, LinkKind::Incoming, nullptr, Backoff(kDefaultMaxBackoff)};
+  auto link = Link::inbound(nextLinkId_++, uri, key.sourceInterface, std::move(accepted.socket), listener->local(),
+                            env_, upHandler(), closedHandler());
+  entry.link = link;
+  entries_.emplace(key, std::move(entry));
+  running_[link->id()] = link;
+  link->start();
+}
+
+void LinkManager::onLinkUp(const std::shared_ptr<Link>& link) {
+  auto it = entries_.find(EntryKey{link->uri().identity(), link->sourceInterface()});
+  if (it == entries_.end() || it->second.link != link) return;
+  it->second.backoff.reset();
+}
+
+void LinkManager::onLinkClosed(const std::shared_ptr<Link>& link, const std::string& error, bool wasUp) {
+  link->join();
+  running_.erase(link->id());
+  auto it = entries_.find(EntryKey{link->uri().identity(), link->sourceInterface()});
+  if (it == entries_.end() || it->second.link != link) return;
+  Entry& entry = it->second;
+  entry.link.reset();
+  entry.lastError = error.empty() ? "remote side closed the connection" : error;
+  entry.lastErrorTime = std::chrono::system_clock::now();
+  if (entry.kind != LinkKind::Persistent || stopping_.load()) {
+    entries_.erase(it);
+    return;
+  }
+  if (wasUp) entry.backoff.reset();
+  scheduleRetry(it->first, entry);
+}
+
+void LinkManager::updateRates() {
+  for (auto& [key, entry] : entries_) {
+    if (!entry.link) continue;
+    std::uint64_t rx = entry.link->rxBytes(), tx = entry.link->txBytes();
+    entry.rxRate = rx - entry.lastRx;
+    entry.txRate = tx - entry.lastTx;
+    entry.lastRx = rx;
+    entry.lastTx = tx;
+  }
+  if (!stopping_.load()) loop_.postAfter(std::chrono::seconds(1), [this] { updateRates(); });
+}
+
+std::vector<PeerInfo> LinkManager::getPeers() const {
+  if (stopping_.load()) return {};
+  std::vector<PeerInfo> out;
+  try {
+    out = loop_.call([&] {
+      std::vector<PeerInfo> peers;
+      auto now = Link::Clock::now();
+      for (const auto& [key, entry] : entries_) {
+        PeerInfo p;
+        p.uri = entry.uri.identity();
+        p.inbound = entry.kind == LinkKind::Incoming;
+        p.lastError = entry.lastError;
+        p.lastErrorTime = entry.lastErrorTime;
+        if (entry.link) {
+          auto snap = entry.link->snapshot();
+          if (snap.up) {
+            p.up = true;
+            p.key = snap.key;
+            p.priority = snap.priority;
+            p.rxBytes = entry.link->rxBytes();
+            p.txBytes = entry.link->txBytes();
+            p.rxRate = entry.rxRate;
+            p.txRate = entry.txRate;
+            p.uptime = now - snap.upSince;
+            if (snap.endpoint) {
+              auto info = snap.endpoint->info();
+              p.root = info.root;
+              p.port = info.port;
+              p.cost = info.cost;
+              p.latency = info.latency;
+            }
+          }
+        }
+        peers.push_back(std::move(p));
+      }
+      return peers;
+    });
+  } catch (const Error& e) {
+    if (e.code() != Errc::Closed) throw;
+    return {};  // stopped meanwhile: no peers
+  }
+  std::sort(out.begin(), out.end(), [](const PeerInfo& a, const PeerInfo& b) { return a.uri < b.uri; });
+  return out;
+}
+
+ListenerInfo LinkManager::listen(std::string_view text, std::string_view sourceInterface, bool local) {
+  throwIfStopped();
+  PeerUri uri = PeerUri::parse(text, PeerUri::Purpose::Listen);
+  auto listener = LinkListener::open(nextListenerId_++, uri, std::string(sourceInterface), local);
+  ListenerInfo info{listener->id(), listener->boundUri(), std::string(sourceInterface), local};
+  acceptor_->add(listener);  // Closed when stopping: the listener closes as it goes out of scope
+  {
+    std::lock_guard lock(listenersMutex_);
+    listeners_[info.id] = info;
+  }
+  std::string scheme = schemeName(uri.scheme());
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::toupper);
+  log_.info(scheme, " listener started on ", listener->boundAddress().toString());
+  return info;
+}
+
+void LinkManager::closeListener(std::uint64_t id) {
+  ListenerInfo info;
+  {
+    std::lock_guard lock(listenersMutex_);
+    auto it = listeners_.find(id);
+    if (it == listeners_.end()) throw Error(Errc::NotFound, "links: no listener " + std::to_string(id));
+    info = it->second;
+    listeners_.erase(it);
+  }
+  acceptor_->remove(id);  // the socket closes as the last reference goes here
+  log_.info("listener stopped on ", info.uri);
+}
+
+std::vector<ListenerInfo> LinkManager::listeners() const {
+  std::lock_guard lock(listenersMutex_);
+  std::vector<ListenerInfo> out;
+  for (const auto& [id, info] : listeners_) out.push_back(info);
+  return out;
+}
+
+void LinkManager::stop() {
+  std::lock_guard stopLock(stopMutex_);
+  if (stopped_.load()) return;
+  stopping_.store(true);
+  acceptor_->stop();
+  {
+    std::lock_guard lock(listenersMutex_);
+    listeners_.clear();
+  }
+  std::vector<std::shared_ptr<Link>> links;
+  try {
+    links = loop_.call([&] {
+      std::vector<std::shared_ptr<Link>> all;
+      for (auto& [key, entry] : entries_)
+        if (entry.retryTimer) loop_.cancel(entry.retryTimer);
+      entries_.clear();
+      for (auto& [id, link] : running_) all.push_back(link);
+      return all;
+    });
+  } catch (const Error& e) {
+    log_.warn("stopping: the link loop had already stopped: ", e.what());
+  }
+  for (auto& link : links) link->close("node stopping");
+  for (auto& link : links) link->join();
+  loop_.stop();
+  running_.clear();  // the loop thread is gone: safe to touch here
+  stopped_.store(true);
+  log_.debug("stopped");
+}
+
+}  // namespace rtk::core::link

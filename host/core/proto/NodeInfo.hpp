@@ -1,0 +1,31 @@
+// NodeInfo — the JSON object this node publishes to anyone who asks
+// (yggdrasil core/nodeinfo.go).
+//
+// Built once at start from NodeConfig::nodeInfo: the configured object's
+// members, plus buildname / buildversion / buildplatform / buildarch (see
+// BuildInfo.hpp) unless NodeConfig::nodeInfoPrivacy is set. Members are
+// written in byte order of their keys and duplicates keep the last value,
+// as Go's json.Marshal of a map does; member values are kept as configured
+// (compacted, HTML-escaped).
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace rtk::core::proto {
+
+class NodeInfo {
+ public:
+  static constexpr std::size_t kMaxBytes = 16384;
+
+  // `configJson`: a JSON object; "" and "null" mean an empty one.
+  // Throws rtk::Error(Errc::Config) when it is not a JSON object, or with
+  // "NodeInfo exceeds max length of 16384 bytes" when the result is larger
+  // than kMaxBytes (the same limit and wording as yggdrasil).
+  static std::string build(std::string_view configJson, bool privacy);
+};
+
+}  // namespace rtk::core::proto

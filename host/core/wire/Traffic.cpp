@@ -1,0 +1,31 @@
+#include "core/wire/Traffic.hpp"
+
+namespace rtk::core::wire {
+
+std::size_t Traffic::size() const {
+  return pathSize(path) + pathSize(from) + 2 * PublicKey::size + uvarintSize(watermark) + payload.size();
+}
+
+void Traffic::encode(Bytes& out) const {
+  appendPath(out, path);
+  appendPath(out, from);
+  out.insert(out.end(), source.bytes.begin(), source.bytes.end());
+  out.insert(out.end(), dest.bytes.begin(), dest.bytes.end());
+  appendUvarint(out, watermark);
+  out.insert(out.end(), payload.begin(), payload.end());
+}
+
+Traffic Traffic::decode(ByteView body) {
+  WireReader in(body);
+  Traffic tr;
+  if (!in.chopPath(tr.path) || !in.chopPath(tr.from) || !in.chop(tr.source.bytes) || !in.chop(tr.dest.bytes) ||
+      !in.chopUint(tr.watermark))
+    throwDecode("traffic", "truncated or malformed");
+  const ByteView rest = in.rest();
+  tr.payload.assign(rest.begin(), rest.end());
+  return tr;
+}
+
+std::size_t Traffic::minimumOverhead() { return 1 + 1 + 2 * PublicKey::size + uvarintSize(~std::uint64_t{0}); }
+
+}  // namespace rtk::core::wire

@@ -1,0 +1,131 @@
+#include "runtime/HostRuntime.hpp"
+
+#include "ratatoskr/error.hpp"
+#include "ratatoskr/net.hpp"
+#include "ratatoskr/services/node.h"
+#include "ratatoskr/sigil.h"
+#include "runtime/SigilAssembler.hpp"
+
+namespace rtk::host {
+
+std::string HostRuntime::installedPluginDirectory() { return RTK_INSTALLED_PLUGIN_DIR; }
+
+HostRuntime::HostRuntime(HostConfig config, std::shared_ptr<const Logger> logger, NodeFactory factory, std::string hostVersion)
+    : config_(std::move(config)),
+      logger_(std::move(logger)),
+      factory_(std::move(factory)),
+      hostVersion_(std::move(hostVersion)),
+      plugins_(std::make_unique<PluginManager>(registry_, Log(logger_, "plugins"), hostVersion_)) {
+  if (!factory_) throw Error(Errc::InvalidArgument, "host: no node factory");
+}
+
+HostRuntime::~HostRuntime() {
+  stopComponents();
+  stopNode();
+  stopPlugins();
+}
+
+void HostRuntime::startPlugins() {
+  Log log(logger_, "plugins");
+  if (config_.plugins.directories.empty()) {
+    log.info("no plugin directories configured");
+  } else {
+    std::string dirs;
+    for (const auto& d : config_.plugins.directories) dirs += (dirs.empty() ? "" : ", ") + d;
+    log.info("scanning ", dirs);
+  }
+  plugins_->discover(config_.plugins.directories);
+  std::string origin = config_.sourcePath.empty() ? std::string("built-in defaults") : config_.sourcePath;
+  plugins_->select(config_.plugins.enabled, config_.modules, {{RTK_NODE_SERVICE_ID, kCoreProvider}}, origin);
+  plugins_->load(RTK_PLUGIN_SIGIL);
+  plugins_->start(RTK_PLUGIN_SIGIL);
+}
+
+void HostRuntime::startNode() {
+  Log log(logger_, "node");
+  std::vector<SigilSource> sources;
+  for (Plugin* p : plugins_->inState(PluginState::Started, RTK_PLUGIN_SIGIL)) {
+    for (const auto* entry : registry_.findAll(RTK_SIGIL_SERVICE_ID))
+      if (entry->provider == p->name()) sources.push_back(SigilSource{p->name(), static_cast<const rtk_sigil_service*>(entry->table)});
+  }
+  std::size_t budget = RTK_NODEINFO_MAX_BYTES - (config_.node.nodeInfoPrivacy ? 0 : kBuildInfoReserve);
+  auto assembly = SigilAssembler::assemble(config_.node.nodeInfo, sources, hostVersion_, budget);
+  for (const auto& [plugin, reason] : assembly.refused) {
+    if (Plugin* p = plugins_->find(plugin)) plugins_->fail(*p, p->path() + ": " + reason);
+  }
+  if (!assembly.published.empty()) {
+    std::string names;
+    for (const auto& n : assembly.published) names += (names.empty() ? "" : ", ") + n;
+    log.info("NodeInfo: ", assembly.nodeInfo.size(), " bytes with sigils ", names);
+  }
+  nodeInfo_ = assembly.nodeInfo;
+
+  NodeConfig nodeConfig = config_.node;
+  nodeConfig.nodeInfo = nodeInfo_;
+  instance_ = factory_(nodeConfig, log);
+  if (!instance_.node) throw Error(Errc::Unknown, "node: the node factory returned no node");
+  nodeRunning_ = true;
+  log.info("created ", instance_.description);
+  log.info("address ", formatAddress(instance_.node->address()));
+  log.info("subnet ", formatAddress(instance_.node->subnet()), "/64");
+  log.info("public key ", instance_.node->publicKey().hex());
+  for (const auto& part : instance_.notRunning) log.warn("not running: ", part);
+
+  adapter_ = std::make_unique<NodeServiceAdapter>(instance_.node, Log(logger_, "node-service"));
+  registry_.add(RTK_NODE_SERVICE_ID, kCoreProvider, adapter_->table());
+  log.info("registered service " RTK_NODE_SERVICE_ID);
+}
+
+void HostRuntime::startComponents() {
+  plugins_->load(RTK_PLUGIN_COMPONENT);
+  registry_.freeze();
+  Log(logger_, "components").debug("service registry frozen with ", registry_.size(), " service(s)");
+  plugins_->start(RTK_PLUGIN_COMPONENT);
+  std::size_t running = plugins_->inState(PluginState::Started, RTK_PLUGIN_COMPONENT).size() +
+                        plugins_->inState(PluginState::Started, RTK_PLUGIN_SIGIL).size();
+  auto problems = this->problems();
+  Log clog(logger_, "components");
+  if (problems.empty()) {
+    clog.info(running, " plugin(s) running");
+  } else {
+    clog.info(running, " plugin(s) running, ", problems.size(), " not running (reasons above)");
+  }
+}
+
+void HostRuntime::stopComponents() {
+  plugins_->stop(RTK_PLUGIN_COMPONENT);
+  plugins_->unload(RTK_PLUGIN_COMPONENT);
+}
+
+void HostRuntime::stopNode() {
+  if (!nodeRunning_) return;
+  nodeRunning_ = false;
+  Log log(logger_, "node");
+  log.info("closing the node");
+  try {
+    instance_.node->close();
+  } catch (const std::exception& e) {
+    log.error("close: ", e.what());
+  }
+  log.info("node closed");
+}
+
+void HostRuntime::stopPlugins() {
+  plugins_->stop(RTK_PLUGIN_SIGIL);
+  plugins_->unload(RTK_PLUGIN_SIGIL);
+}
+
+std::vector<std::string> HostRuntime::problems() const {
+  std::vector<std::string> out;
+  for (const auto& p : plugins_->plugins()) {
+    switch (p->state()) {
+      case PluginState::Refused:
+      case PluginState::LoadFailed:
+      case PluginState::StartFailed: out.push_back(p->reason()); break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+}  // namespace rtk::host

@@ -1,0 +1,99 @@
+// rtk::host::HostRuntime — everything the host program runs, in order.
+//
+// Owns the service registry, the plugin manager, the node and the node
+// service adapter, and runs the host's lifecycle in three steps, each the
+// job of one Poco subsystem in the host program (see host/main.cpp):
+//
+//   startPlugins()     "plugins": discover *.so files, select the enabled
+//                      ones (settings validated, dependencies resolved),
+//                      load and start the sigils.
+//   startNode()        "node": assemble NodeInfo (conf + sigil fragments),
+//                      create the node through the NodeFactory, log its
+//                      address, subnet, key and what is not running, and
+//                      register it as "ratatoskr.node/1" (provider "core").
+//   startComponents()  "components": load components in dependency order,
+//                      freeze the registry, start them.
+// and the reverse: stopComponents(), stopNode(), stopPlugins(). Each step
+// logs under its subsystem name. The destructor stops whatever still runs,
+// in reverse.
+//
+// Errors: startPlugins() throws Errc::Config when Plugins.Enabled names a
+// plugin no file provides; startNode() throws what the factory throws.
+// Individual plugin failures are never thrown: they are kept as plugin
+// states (plugins().plugins()) and logged.
+// Thread-safety: one lifecycle thread calls the steps; registry lookups are
+// thread-safe (see ServiceRegistry).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/HostConfig.hpp"
+#include "ratatoskr/log.hpp"
+#include "runtime/HostExport.hpp"
+#include "runtime/NodeFactory.hpp"
+#include "runtime/NodeServiceAdapter.hpp"
+#include "runtime/PluginManager.hpp"
+#include "runtime/ServiceRegistry.hpp"
+
+namespace rtk::host {
+
+class RTK_HOST_API HostRuntime {
+ public:
+  // The provider name the node's services are registered under.
+  static constexpr const char* kCoreProvider = "core";
+  // Bytes of the NodeInfo budget kept free for the build keys the core adds
+  // unless NodeInfoPrivacy is on.
+  static constexpr std::size_t kBuildInfoReserve = 256;
+
+  // Where `cmake --install` puts plugins (RTK_PLUGIN_INSTALL_DIR under the
+  // install prefix); the host searches it when no directory is configured.
+  static std::string installedPluginDirectory();
+
+  HostRuntime(HostConfig config, std::shared_ptr<const Logger> logger, NodeFactory factory, std::string hostVersion);
+  ~HostRuntime();
+  HostRuntime(const HostRuntime&) = delete;
+  HostRuntime& operator=(const HostRuntime&) = delete;
+
+  void startPlugins();
+  void startNode();
+  void startComponents();
+  void stopComponents();
+  void stopNode();
+  void stopPlugins();
+
+  const HostConfig& config() const noexcept { return config_; }
+  ServiceRegistry& registry() noexcept { return registry_; }
+  PluginManager& plugins() noexcept { return *plugins_; }
+  // Null before startNode() and after stopNode().
+  const std::shared_ptr<NodeInterface>& node() const noexcept { return instance_.node; }
+  const NodeInstance& nodeInstance() const noexcept { return instance_; }
+  // The NodeInfo the node was created with (after sigil assembly).
+  const std::string& nodeInfo() const noexcept { return nodeInfo_; }
+
+  // One line per plugin that did not end up running, with its reason.
+  std::vector<std::string> problems() const;
+
+  // A step that failed (recorded by the subsystem that ran it); later steps
+  // are skipped and the host exits with an error.
+  void recordFailure(std::string message) {
+    if (failure_.empty()) failure_ = std::move(message);
+  }
+  bool failed() const noexcept { return !failure_.empty(); }
+  const std::string& failure() const noexcept { return failure_; }
+
+ private:
+  HostConfig config_;
+  std::shared_ptr<const Logger> logger_;
+  NodeFactory factory_;
+  std::string hostVersion_;
+  ServiceRegistry registry_;
+  NodeInstance instance_;
+  std::string nodeInfo_;
+  std::unique_ptr<NodeServiceAdapter> adapter_;
+  std::unique_ptr<PluginManager> plugins_;  // declared last: destroyed first
+  bool nodeRunning_ = false;
+  std::string failure_;
+};
+
+}  // namespace rtk::host

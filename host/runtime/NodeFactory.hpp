@@ -1,0 +1,40 @@
+// rtk::host::NodeFactory — the one seam where the host creates its node.
+//
+// The host never names a node implementation: it calls the factory with the
+// conf's NodeConfig (NodeInfo already assembled from the sigils) and gets
+// back the node as rtk::NodeInterface plus a plain account of what runs.
+// defaultNodeFactory() is the only place to change when the real node (core
+// + netstack, host/core/node and host/netstack) replaces the IdentityNode;
+// tests pass their own factory returning fakes.
+//
+// Errors: a factory throws rtk::Error (Errc::Config for a bad key or
+// setting); the host logs it and exits.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ratatoskr/log.hpp"
+#include "ratatoskr/node_config.hpp"
+#include "ratatoskr/node_interface.hpp"
+#include "runtime/HostExport.hpp"
+
+namespace rtk::host {
+
+struct NodeInstance {
+  std::shared_ptr<NodeInterface> node;
+  // One line on what this node is, e.g. "identity-only node (key from PrivateKey)".
+  std::string description;
+  // The parts that are not running, each with a short why, logged as warnings.
+  std::vector<std::string> notRunning;
+};
+
+using NodeFactory = std::function<NodeInstance(const NodeConfig& config, const Log& log)>;
+
+// Today: an IdentityNode (see IdentityNode.hpp).
+RTK_HOST_API NodeFactory defaultNodeFactory();
+RTK_HOST_API NodeInstance createIdentityNode(const NodeConfig& config, const Log& log);
+
+}  // namespace rtk::host

@@ -1,0 +1,79 @@
+// rtk::host::ServiceRegistry — typed, versioned services by id.
+//
+// A service is a C table (see sdk/include/ratatoskr/abi.h) whose first field
+// is a uint32_t holding its size. Its id carries the major version
+// ("ratatoskr.node/1"); minor versions only append fields, so a client asks
+// for at least the size of the layout it was built against.
+//
+// The registry maps an id to its providers in registration order; the first
+// is the active one, the one find() returns. Several providers of one id are
+// allowed (every sigil provides "ratatoskr.sigil/1"); findAll() lists them.
+// The core registers its services through add() exactly as plugins do.
+//
+// Lifecycle: a plain object owned by the runtime (no global instance). It is
+// filled while plugins load and frozen before components start; after
+// freeze() nothing can be added and lookups take no lock.
+//
+// Thread-safety: add() and freeze() from one thread at a time; find*() from
+// any thread at any time (under a mutex until frozen, lock-free afterwards).
+// Entries never move: pointers returned stay valid for the registry's life.
+//
+// Errors: add() throws rtk::Error — Errc::InvalidArgument for a malformed id,
+// a null table or a table smaller than its size field; Errc::AlreadyExists
+// when the same provider registers the same id twice; Errc::Closed after
+// freeze().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/HostExport.hpp"
+
+namespace rtk::host {
+
+struct ServiceEntry {
+  std::string id;        // "<name>/<major>"
+  std::string provider;  // plugin name, or "core" for the node itself
+  const void* table = nullptr;
+  std::uint32_t size = 0;  // the table's own size field
+};
+
+class RTK_HOST_API ServiceRegistry {
+ public:
+  ServiceRegistry() = default;
+  ServiceRegistry(const ServiceRegistry&) = delete;
+  ServiceRegistry& operator=(const ServiceRegistry&) = delete;
+
+  // ^[a-z0-9._-]+/[0-9]+$, at most 128 characters.
+  static bool validId(std::string_view id) noexcept;
+
+  void add(std::string_view id, std::string_view provider, const void* table);
+  void freeze() noexcept;
+  bool frozen() const noexcept { return frozen_.load(std::memory_order_acquire); }
+
+  // The active provider of `id`, or nullptr.
+  const ServiceEntry* find(std::string_view id) const;
+  // The active provider's table when it is at least minSize bytes, else nullptr.
+  const void* lookup(std::string_view id, std::uint32_t minSize) const;
+  template <class Table>
+  const Table* get(std::string_view id, std::uint32_t minSize = sizeof(Table)) const {
+    return static_cast<const Table*>(lookup(id, minSize));
+  }
+  // Every provider of `id`, in registration order.
+  std::vector<const ServiceEntry*> findAll(std::string_view id) const;
+  std::size_t size() const;
+
+ private:
+  const ServiceEntry* findLocked(std::string_view id) const;
+
+  mutable std::mutex mutex_;  // guards entries_ until frozen
+  std::deque<ServiceEntry> entries_;
+  std::atomic<bool> frozen_{false};
+};
+
+}  // namespace rtk::host

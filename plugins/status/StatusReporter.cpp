@@ -1,0 +1,52 @@
+#include "StatusReporter.hpp"
+
+#include <pthread.h>
+
+#include "ratatoskr/net.hpp"
+
+namespace rtk::plugins::status {
+
+StatusReporter::StatusReporter(NodeInterface& node, Log log, std::chrono::seconds interval)
+    : node_(node), log_(std::move(log)), interval_(interval) {}
+
+StatusReporter::~StatusReporter() { stop(); }
+
+void StatusReporter::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void StatusReporter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StatusReporter::report() const {
+  try {
+    auto peers = node_.getPeers();
+    std::size_t up = 0;
+    for (const auto& p : peers) up += p.up ? 1 : 0;
+    log_.info("address ", formatAddress(node_.address()), ", ", peers.size(), " peer(s) configured or connected, ", up, " up");
+  } catch (const std::exception& e) {
+    log_.warn("cannot read the node's status: ", e.what());
+  }
+}
+
+void StatusReporter::run() {
+  ::pthread_setname_np(::pthread_self(), "rtk-status");
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    report();
+    lock.lock();
+    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+  }
+}
+
+}  // namespace rtk::plugins::status

@@ -1,0 +1,63 @@
+/* The sigil service, "ratatoskr.sigil/1": a typed block of NodeInfo.
+ *
+ * A sigil owns a few top-level keys of the node's NodeInfo (the JSON object
+ * the node answers NodeInfo requests with) and knows how to write and read
+ * them. A plugin of kind RTK_PLUGIN_SIGIL provides exactly this service; the
+ * host loads and starts sigils before it creates the node, asks each for its
+ * fragment and assembles NodeInfo from the conf's "NodeInfo" plus the
+ * fragments plus a metadata key
+ *     "ratatoskr": "[<sigil names, sorted, comma-separated>] v<host version>"
+ * naming exactly the sigils whose fragment was published. A fragment is
+ * published whole or not at all: a fragment that is not a JSON object, holds
+ * a key the sigil does not own, collides with a key already present, or
+ * would push NodeInfo over its 16 KiB budget is refused (the plugin is
+ * stopped, with that reason) and the sigil is left out of the metadata.
+ *
+ * The same table parses other nodes' NodeInfo: match() says whether a
+ * foreign object holds a valid fragment of this sigil, parse() extracts it.
+ *
+ * Several plugins provide "ratatoskr.sigil/1"; get_service() returns only the
+ * first, so the host reads the sigils from its registry, not through it.
+ *
+ * Threads: every function may be called from any thread, concurrently, from
+ * the plugin's start() until its stop(); a sigil's data is fixed once loaded.
+ * Memory: the table, name and keys are owned by the plugin and stay valid
+ * until unload(); output is written to caller-provided sinks.
+ */
+#ifndef RATATOSKR_SIGIL_H
+#define RATATOSKR_SIGIL_H
+
+#include "ratatoskr/abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RTK_SIGIL_SERVICE_ID "ratatoskr.sigil/1"
+/* The NodeInfo budget: its compact JSON must not exceed this many bytes. */
+#define RTK_NODEINFO_MAX_BYTES 16384
+
+typedef struct rtk_sigil_service {
+  uint32_t struct_size; /* sizeof(rtk_sigil_service) of the plugin */
+  void* ctx;            /* the plugin's; first argument of every function */
+  const char* name;     /* ^[a-z0-9._-]{3,32}$, NUL-terminated */
+  /* The top-level NodeInfo keys this sigil owns, NULL-terminated, non-empty. */
+  const char* const* keys;
+  /* Writes this node's fragment: a JSON object whose keys are a subset of
+   * `keys` ({} when there is nothing to publish). */
+  rtk_status (*params)(void* ctx, rtk_sink* json, rtk_sink* error);
+  /* 1 when the foreign NodeInfo object holds a complete, valid fragment of
+   * this sigil; 0 otherwise (also for malformed JSON). Never fails. */
+  int32_t (*match)(void* ctx, rtk_str nodeinfo_json);
+  /* Writes the fragment found in a foreign NodeInfo object (only owned keys).
+   * RTK_ERR_INVALID_ARGUMENT when it does not match. */
+  rtk_status (*parse)(void* ctx, rtk_str nodeinfo_json, rtk_sink* fragment_json, rtk_sink* error);
+} rtk_sigil_service;
+
+#define RTK_SIGIL_SERVICE_SIZE_1_0 (offsetof(rtk_sigil_service, parse) + sizeof(void*))
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* RATATOSKR_SIGIL_H */

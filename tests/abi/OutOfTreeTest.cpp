@@ -1,0 +1,132 @@
+// Out of tree, as a plugin author works: install the SDK component of this
+// build to a temporary prefix, configure and build examples/custom-module
+// and examples/custom-sigil there with find_package(ratatoskr), then load
+// the resulting .so files into the runtime against a fake node.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "FakeNode.hpp"
+#include "ratatoskr/services/node.h"
+#include "ratatoskr/sigil.h"
+#include "runtime/NodeServiceAdapter.hpp"
+#include "runtime/PluginManager.hpp"
+#include "runtime/SigilAssembler.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rtk::host {
+namespace {
+
+const fs::path kWork = RTK_WORK_DIR;
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+// Runs a command, its output going to a log file; on failure the assertion
+// message carries that output.
+void run(const std::string& what, const std::string& command) {
+  fs::path logFile = kWork / "command.log";
+  int rc = std::system((command + " >" + quote(logFile.string()) + " 2>&1").c_str());
+  if (rc != 0) {
+    std::ifstream in(logFile);
+    std::stringstream out;
+    out << in.rdbuf();
+    CPPUNIT_FAIL(what + " failed (status " + std::to_string(rc) + "): " + command + "\n" + out.str());
+  }
+}
+
+fs::path buildExample(const std::string& name, const fs::path& prefix) {
+  fs::path build = kWork / ("build-" + name);
+  std::string cmake = quote(RTK_CMAKE_COMMAND);
+  std::string configure = cmake + " -S " + quote(std::string(RTK_EXAMPLES_DIR) + "/" + name) + " -B " + quote(build.string()) +
+                          " -DCMAKE_PREFIX_PATH=" + quote(prefix.string()) + " -DCMAKE_BUILD_TYPE=Release" +
+                          " -DCMAKE_CXX_COMPILER=" + quote(RTK_CXX_COMPILER);
+  if (std::string(RTK_CXX_LAUNCHER).size()) configure += " -DCMAKE_CXX_COMPILER_LAUNCHER=" + quote(RTK_CXX_LAUNCHER);
+  run("configuring " + name, configure);
+  run("building " + name, cmake + " --build " + quote(build.string()));
+  return build;
+}
+
+}  // namespace
+
+class OutOfTreeTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(OutOfTreeTest);
+  CPPUNIT_TEST(installedSdkBuildsLoadablePlugins);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void installedSdkBuildsLoadablePlugins() {
+    fs::remove_all(kWork);
+    fs::create_directories(kWork);
+    fs::path prefix = kWork / "prefix";
+    run("installing the SDK", quote(RTK_CMAKE_COMMAND) + " --install " + quote(RTK_BUILD_DIR) + " --prefix " + quote(prefix.string()) +
+                                  " --component sdk");
+    CPPUNIT_ASSERT(fs::exists(prefix / "include/ratatoskr/abi.h"));
+    CPPUNIT_ASSERT(fs::exists(prefix / "include/ratatoskr/version.h"));
+    CPPUNIT_ASSERT(fs::exists(prefix / "lib/cmake/ratatoskr/ratatoskrConfig.cmake"));
+    CPPUNIT_ASSERT(fs::exists(prefix / "lib/cmake/ratatoskr/RatatoskrModule.cmake"));
+    CPPUNIT_ASSERT(fs::exists(prefix / "lib/pkgconfig/ratatoskr-sdk.pc"));
+
+    fs::path moduleDir = buildExample("custom-module", prefix);
+    fs::path sigilDir = buildExample("custom-sigil", prefix);
+    CPPUNIT_ASSERT(fs::exists(moduleDir / "hello-module.so"));
+    CPPUNIT_ASSERT(fs::exists(sigilDir / "motd-sigil.so"));
+
+    // Load both into the runtime, as the host would.
+    std::vector<std::string> lines;
+    std::mutex mutex;
+    auto logger = std::make_shared<Logger>(
+        [&](LogLevel l, std::string_view sub, std::string_view msg) {
+          std::lock_guard lock(mutex);
+          lines.push_back(std::string(logLevelName(l)) + " " + std::string(sub) + ": " + std::string(msg));
+        },
+        LogLevel::Debug);
+    auto fake = std::make_shared<test::FakeNode>();
+    fake->addressValue = *parseAddress("200:cafe::1");
+    ServiceRegistry registry;
+    NodeServiceAdapter adapter(fake, Log(logger, "node-service"));
+    {
+      PluginManager manager(registry, Log(logger, "plugins"), "0.1.0");
+      manager.discover({moduleDir.string(), sigilDir.string()});
+      manager.select({"hello-module", "motd-sigil"},
+                     {{"hello-module", json::Value::parse(R"({"Greeting":"hej"})")},
+                      {"motd-sigil", json::Value::parse(R"({"Text":"welcome"})")}},
+                     {{RTK_NODE_SERVICE_ID, "core"}}, "test.conf");
+      manager.load(RTK_PLUGIN_SIGIL);
+      manager.start(RTK_PLUGIN_SIGIL);
+      registry.add(RTK_NODE_SERVICE_ID, "core", adapter.table());
+      manager.load(RTK_PLUGIN_COMPONENT);
+      registry.freeze();
+      manager.start(RTK_PLUGIN_COMPONENT);
+
+      const Plugin* module = manager.find("hello-module");
+      const Plugin* sigil = manager.find("motd-sigil");
+      CPPUNIT_ASSERT(module && sigil);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(module->reason(), std::string("started"), std::string(pluginStateName(module->state())));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(sigil->reason(), std::string("started"), std::string(pluginStateName(sigil->state())));
+      bool greeted = false;
+      for (const auto& l : lines) greeted = greeted || l == "info hello-module: hej from 200:cafe::1";
+      CPPUNIT_ASSERT(greeted);
+      // Its admin command reached the node and answers.
+      CPPUNIT_ASSERT_EQUAL(std::string(R"({"greeting":"hej"})"), fake->adminHandlers().at("hello")("{}"));
+
+      auto assembly = SigilAssembler::assemble("{}", {SigilSource{"motd-sigil", registry.get<rtk_sigil_service>(RTK_SIGIL_SERVICE_ID)}},
+                                               "0.1.0", RTK_NODEINFO_MAX_BYTES);
+      CPPUNIT_ASSERT_EQUAL(std::string(R"({"motd":{"text":"welcome","lang":"en"},"ratatoskr":"[motd] v0.1.0"})"), assembly.nodeInfo);
+
+      manager.stop(RTK_PLUGIN_COMPONENT);
+      manager.unload(RTK_PLUGIN_COMPONENT);
+      manager.stop(RTK_PLUGIN_SIGIL);
+      manager.unload(RTK_PLUGIN_SIGIL);
+    }
+    fake->close();
+    fs::remove_all(kWork);
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(OutOfTreeTest);
+
+}  // namespace rtk::host

@@ -1,0 +1,200 @@
+// The loader against real .so files: one fixture per failure mode, each
+// asserting its state and its one-sentence reason, while the good plugins
+// keep loading and running.
+#include <cppunit/extensions/HelperMacros.h>
+#include <dlfcn.h>
+
+#include "EchoService.h"
+#include "FakeNode.hpp"
+#include "TestLog.hpp"
+#include "ratatoskr/services/node.h"
+#include "ratatoskr/sigil.h"
+#include "runtime/NodeServiceAdapter.hpp"
+#include "runtime/PluginManager.hpp"
+
+namespace rtk::host {
+namespace {
+
+const std::string kDir = RTK_ABI_FIXTURE_DIR;
+const std::map<std::string, std::string> kHostServices{{RTK_NODE_SERVICE_ID, "core"}};
+const std::vector<std::string> kEnabled{"fixture-good",    "fixture-dependent", "fixture-failload", "fixture-failstart",
+                                        "fixture-cycle-a", "fixture-cycle-b",   "fixture-lonely",   "fixture-sigil"};
+
+const Plugin& byFile(const PluginManager& m, const std::string& file) {
+  for (const auto& p : m.plugins())
+    if (p->path() == kDir + "/" + file) return *p;
+  CPPUNIT_FAIL("no record for " + file);
+  throw;
+}
+
+// Calls fixture_calls() of an already loaded C fixture.
+int fixtureCalls(const std::string& file) {
+  void* h = ::dlopen((kDir + "/" + file).c_str(), RTLD_NOW | RTLD_NOLOAD);
+  CPPUNIT_ASSERT_MESSAGE(file + " is not loaded", h != nullptr);
+  auto fn = reinterpret_cast<int (*)()>(::dlsym(h, "fixture_calls"));
+  CPPUNIT_ASSERT(fn != nullptr);
+  int n = fn();
+  ::dlclose(h);  // drops only the reference RTLD_NOLOAD added
+  return n;
+}
+
+void assertState(const Plugin& p, PluginState state, const std::string& reason) {
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(p.path() + ": " + p.reason(), std::string(pluginStateName(state)), std::string(pluginStateName(p.state())));
+  CPPUNIT_ASSERT_EQUAL(reason, p.reason());
+}
+
+}  // namespace
+
+class PluginManagerTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(PluginManagerTest);
+  CPPUNIT_TEST(everyFailureModeIsKeptWithItsReason);
+  CPPUNIT_TEST(enabledNameWithoutPluginFailsListingAvailable);
+  CPPUNIT_TEST(badSettingsRefuseBeforeAnyPluginCode);
+  CPPUNIT_TEST(notEnabledStaysDisabled);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    log_ = std::make_unique<test::TestLog>();
+    registry_ = std::make_unique<ServiceRegistry>();
+    manager_ = std::make_unique<PluginManager>(*registry_, log_->log("plugins"), "0.1.0");
+    fake_ = std::make_shared<test::FakeNode>();
+    fake_->mtuValue = 4321;
+    fake_->addressValue = *parseAddress("200:abcd::1");
+    adapter_ = std::make_unique<NodeServiceAdapter>(fake_, log_->log("node-service"));
+  }
+  void tearDown() override {
+    manager_.reset();  // stops and unloads whatever a failed test left running
+    adapter_.reset();
+    registry_.reset();
+  }
+
+  void everyFailureModeIsKeptWithItsReason() {
+    manager_->discover({kDir});
+    auto& m = *manager_;
+    // Refused while opening, before anything but rtk_plugin_entry ran.
+    assertState(byFile(m, "wrong-major.so"), PluginState::Refused,
+                kDir + "/wrong-major.so: \"fixture-major\" needs ABI 2.0, host is 1.0 (major differs) — rebuild against SDK 1.x");
+    assertState(byFile(m, "newer-minor.so"), PluginState::Refused,
+                kDir + "/newer-minor.so: \"fixture-minor\" needs ABI 1.1, host is 1.0 (plugin is newer) — upgrade the host or rebuild against SDK 1.0");
+    assertState(byFile(m, "no-entry.so"), PluginState::Refused,
+                kDir + "/no-entry.so: no rtk_plugin_entry symbol — not a ratatoskr plugin (define one with RTK_PLUGIN)");
+    assertState(byFile(m, "bad-name.so"), PluginState::Refused,
+                kDir + "/bad-name.so: plugin name \"Bad Name!\" is invalid — it must match ^[a-z0-9._-]{3,32}$");
+    assertState(byFile(m, "too-small.so"), PluginState::Refused,
+                kDir + "/too-small.so: \"fixture-small\" descriptor is " + std::to_string(RTK_PLUGIN_DESCRIPTOR_HEADER_SIZE) +
+                    " bytes, ABI 1.0 needs at least " + std::to_string(RTK_PLUGIN_DESCRIPTOR_SIZE_1_0) + " — rebuild against SDK 1.x");
+    assertState(byFile(m, "x-duplicate.so"), PluginState::Refused,
+                kDir + "/x-duplicate.so: plugin \"fixture-good\" is already provided by " + kDir + "/good.so — remove one of them");
+    const auto& garbage = byFile(m, "garbage.so");
+    CPPUNIT_ASSERT(garbage.state() == PluginState::Refused);
+    CPPUNIT_ASSERT_MESSAGE(garbage.reason(), garbage.reason().rfind(kDir + "/garbage.so: cannot be loaded: ", 0) == 0);
+    CPPUNIT_ASSERT_EQUAL(0, fixtureCalls("wrong-major.so"));
+
+    m.select(kEnabled, {{"fixture-good", json::Value::parse(R"({"Greeting":"hi"})")}}, kHostServices, "test.conf");
+    // Dependency problems: refused before any of their code ran.
+    assertState(byFile(m, "cycle-a.so"), PluginState::Refused,
+                kDir + "/cycle-a.so: dependency cycle: fixture-cycle-a -[fixture.cycle-b/1]-> fixture-cycle-b -[fixture.cycle-a/1]-> fixture-cycle-a");
+    assertState(byFile(m, "cycle-b.so"), PluginState::Refused,
+                kDir + "/cycle-b.so: dependency cycle: fixture-cycle-a -[fixture.cycle-b/1]-> fixture-cycle-b -[fixture.cycle-a/1]-> fixture-cycle-a");
+    assertState(byFile(m, "lonely.so"), PluginState::Refused,
+                kDir + "/lonely.so: \"fixture-lonely\" requires \"fixture.absent/1\", which no enabled plugin provides");
+    CPPUNIT_ASSERT(m.order() == (std::vector<std::string>{"fixture-good", "fixture-dependent", "fixture-failload", "fixture-failstart", "fixture-sigil"}));
+
+    // The host's lifecycle: sigils, then the node service, then components.
+    m.load(RTK_PLUGIN_SIGIL);
+    m.start(RTK_PLUGIN_SIGIL);
+    registry_->add(RTK_NODE_SERVICE_ID, "core", adapter_->table());
+    m.load(RTK_PLUGIN_COMPONENT);
+    registry_->freeze();
+    m.start(RTK_PLUGIN_COMPONENT);
+
+    CPPUNIT_ASSERT_EQUAL(0, fixtureCalls("cycle-a.so"));
+    CPPUNIT_ASSERT_EQUAL(0, fixtureCalls("cycle-b.so"));
+    CPPUNIT_ASSERT_EQUAL(0, fixtureCalls("lonely.so"));
+
+    assertState(byFile(m, "failing-load.so"), PluginState::LoadFailed,
+                kDir + "/failing-load.so: \"fixture-failload\" 1.0.0 failed to load (configuration error): fixture-failload: setting \"Target\" is required");
+    assertState(byFile(m, "failing-start.so"), PluginState::StartFailed,
+                kDir + "/failing-start.so: \"fixture-failstart\" 1.0.0 failed to start (i/o error): cannot open /dev/fixture: Permission denied");
+
+    // The good ones run, and talk to each other and to the node.
+    assertState(byFile(m, "good.so"), PluginState::Started, "");
+    assertState(byFile(m, "dependent.so"), PluginState::Started, "");
+    assertState(byFile(m, "sigil.so"), PluginState::Started, "");
+    auto* echo = registry_->get<fixture_echo_service>(FIXTURE_ECHO_SERVICE_ID);
+    CPPUNIT_ASSERT(echo != nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::string("fixture-good"), registry_->find(FIXTURE_ECHO_SERVICE_ID)->provider);
+    CPPUNIT_ASSERT_EQUAL(42, echo->add(echo->ctx, 40, 2));
+    CPPUNIT_ASSERT_EQUAL(std::string("hi"), std::string(echo->greeting(echo->ctx)));
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(4321), echo->node_mtu(echo->ctx));
+    CPPUNIT_ASSERT(registry_->get<rtk_sigil_service>(RTK_SIGIL_SERVICE_ID) != nullptr);
+    CPPUNIT_ASSERT_MESSAGE(log_->dump(), log_->find("info fixture-good: echo: hi from 200:abcd::1, mtu 4321") >= 0);
+    CPPUNIT_ASSERT_MESSAGE(log_->dump(), log_->find("info fixture-dependent: 2 + 3 = 5 via fixture.echo/1, greeting \"hi\"") >= 0);
+
+    // Reverse order on the way down: the dependent stops before its provider.
+    m.stop(RTK_PLUGIN_COMPONENT);
+    m.unload(RTK_PLUGIN_COMPONENT);
+    m.stop(RTK_PLUGIN_SIGIL);
+    m.unload(RTK_PLUGIN_SIGIL);
+    long dependentStop = log_->find("stopping fixture-dependent"), goodStop = log_->find("stopping fixture-good");
+    CPPUNIT_ASSERT(dependentStop >= 0 && goodStop > dependentStop);
+    CPPUNIT_ASSERT(log_->find("info fixture-good: echo: stopped") > goodStop);
+    CPPUNIT_ASSERT(log_->find("stopping fixture-sigil") > goodStop);
+    CPPUNIT_ASSERT(byFile(m, "good.so").state() == PluginState::Stopped);
+    CPPUNIT_ASSERT(byFile(m, "failing-start.so").state() == PluginState::StartFailed);
+  }
+
+  void enabledNameWithoutPluginFailsListingAvailable() {
+    manager_->discover({kDir});
+    try {
+      manager_->select({"fixture-good", "fixture-nope"}, {}, kHostServices, "test.conf");
+      CPPUNIT_FAIL("accepted an enabled name no plugin has");
+    } catch (const Error& e) {
+      CPPUNIT_ASSERT(e.code() == Errc::Config);
+      CPPUNIT_ASSERT_EQUAL("test.conf: Plugins.Enabled: no plugin named \"fixture-nope\" was found in " + kDir +
+                               " — available: fixture-cycle-a, fixture-cycle-b, fixture-dependent, fixture-failload, "
+                               "fixture-failstart, fixture-good, fixture-lonely, fixture-major, fixture-minor, fixture-sigil, "
+                               "fixture-small",
+                           std::string(e.what()));
+    }
+  }
+
+  void badSettingsRefuseBeforeAnyPluginCode() {
+    manager_->discover({kDir});
+    manager_->select({"fixture-good", "fixture-dependent"}, {{"fixture-good", json::Value::parse(R"({"Greeting":5})")}}, kHostServices,
+                     "test.conf");
+    assertState(byFile(*manager_, "good.so"), PluginState::Refused,
+                kDir + "/good.so: \"fixture-good\" settings rejected: test.conf: Modules.fixture-good.Greeting: expected string, got integer 5");
+    assertState(byFile(*manager_, "dependent.so"), PluginState::Refused,
+                kDir + "/dependent.so: \"fixture-dependent\" requires \"fixture.echo/1\", whose provider \"fixture-good\" was refused");
+    CPPUNIT_ASSERT(manager_->order().empty());
+  }
+
+  void notEnabledStaysDisabled() {
+    manager_->discover({kDir});
+    manager_->select({"fixture-good"}, {}, kHostServices, "test.conf");
+    assertState(byFile(*manager_, "dependent.so"), PluginState::Disabled,
+                kDir + "/dependent.so: \"fixture-dependent\" is not listed in Plugins.Enabled");
+    registry_->add(RTK_NODE_SERVICE_ID, "core", adapter_->table());
+    manager_->load(RTK_PLUGIN_COMPONENT);
+    manager_->start(RTK_PLUGIN_COMPONENT);
+    CPPUNIT_ASSERT(byFile(*manager_, "good.so").state() == PluginState::Started);
+    CPPUNIT_ASSERT_MESSAGE("the default setting applies",
+                           std::string(registry_->get<fixture_echo_service>(FIXTURE_ECHO_SERVICE_ID)->greeting(
+                               registry_->get<fixture_echo_service>(FIXTURE_ECHO_SERVICE_ID)->ctx)) == "hello");
+    CPPUNIT_ASSERT(byFile(*manager_, "dependent.so").state() == PluginState::Disabled);
+    // The manager's destructor (tearDown) stops and unloads it.
+  }
+
+ private:
+  std::unique_ptr<test::TestLog> log_;
+  std::unique_ptr<ServiceRegistry> registry_;
+  std::unique_ptr<PluginManager> manager_;
+  std::shared_ptr<test::FakeNode> fake_;
+  std::unique_ptr<NodeServiceAdapter> adapter_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PluginManagerTest);
+
+}  // namespace rtk::host

@@ -1,0 +1,52 @@
+#include "RealPair.hpp"
+
+#include "Transport.hpp"
+#include "Wait.hpp"
+
+namespace rtk::bench {
+
+using namespace interop;
+
+RealPair::RealPair(Lab& lab, const PairOptions& options) : lab_(lab) {
+  Netns& nsA = lab.addNetns("a");
+  Netns& nsB = lab.addNetns("b");
+  const VethLink& link = lab.connect(nsB, nsA, options.vethMtuBytes);
+  NodeSpec specB;
+  specB.name = "b";
+  specB.ifMtuBytes = options.ifMtuBytes;
+  specB.listen = {transportUri(Transport::Tcp, link.a().ipv6, defaultPort(Transport::Tcp))};
+  NodeSpec specA;
+  specA.name = "a";
+  specA.ifMtuBytes = options.ifMtuBytes;
+  specA.peers = specB.listen;
+  b_ = &lab.addRealNode(specB, nsB);
+  a_ = &lab.addRealNode(specA, nsA);
+  b_->start();
+  a_->start();
+  waitUntil("a reaches b over the overlay", 60000, [this] {
+    return ping6(a_->netns(), b_->address(), PingOptions{1, 2000, 0.2, 56}).allReceived();
+  });
+  server_ = std::make_unique<Iperf3Server>(b_->netns(), b_->address(), kIperfPort, lab.file("iperf3-server.log"));
+}
+
+PingResult RealPair::rtt(int count) {
+  return ping6(a_->netns(), b_->address(), PingOptions{count, count * 1000 + 5000, 0.2, 56});
+}
+
+IperfResult RealPair::tcp(int streams, int seconds) {
+  IperfOptions o;
+  o.seconds = seconds;
+  o.streams = streams;
+  return iperf3Client(a_->netns(), b_->address(), kIperfPort, o);
+}
+
+IperfResult RealPair::udp(double rateBps, int payloadBytes, int seconds) {
+  IperfOptions o;
+  o.seconds = seconds;
+  o.udp = true;
+  o.udpRateBps = rateBps;
+  o.udpPayloadBytes = payloadBytes;
+  return iperf3Client(a_->netns(), b_->address(), kIperfPort, o);
+}
+
+}  // namespace rtk::bench

@@ -1,0 +1,95 @@
+#include "Subprocess.hpp"
+
+#include <ratatoskr/error.hpp>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+using rtk::interop::RunResult;
+using rtk::interop::Subprocess;
+
+class SubprocessTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(SubprocessTest);
+  CPPUNIT_TEST(capturesOutputAndExitCode);
+  CPPUNIT_TEST(reportsTheKillingSignal);
+  CPPUNIT_TEST(timeoutKillsTheWholeGroup);
+  CPPUNIT_TEST(missingProgramThrowsNotFound);
+  CPPUNIT_TEST(spawnAppendsToTheLogAndTerminates);
+  CPPUNIT_TEST(childStartsWithDefaultSigpipe);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void capturesOutputAndExitCode() {
+    const RunResult r = Subprocess::run({"sh", "-c", "echo out; echo err >&2; exit 3"}, 5000);
+    CPPUNIT_ASSERT_EQUAL(std::string("out\n"), r.out);
+    CPPUNIT_ASSERT_EQUAL(std::string("err\n"), r.err);
+    CPPUNIT_ASSERT_EQUAL(3, r.status.code);
+    CPPUNIT_ASSERT(!r.timedOut);
+    CPPUNIT_ASSERT(!r.ok());
+    CPPUNIT_ASSERT(r.describe().find("exit 3") != std::string::npos);
+  }
+
+  void reportsTheKillingSignal() {
+    const RunResult r = Subprocess::run({"sh", "-c", "kill -TERM $$"}, 5000);
+    CPPUNIT_ASSERT_EQUAL(SIGTERM, r.status.signal);
+    CPPUNIT_ASSERT_EQUAL(-1, r.status.code);
+  }
+
+  void timeoutKillsTheWholeGroup() {
+    // The shell starts a background sleep in its group and prints its pid.
+    const RunResult r = Subprocess::run({"sh", "-c", "sleep 30 & echo $!; wait"}, 500);
+    CPPUNIT_ASSERT(r.timedOut);
+    CPPUNIT_ASSERT(r.seconds < 5.0);
+    const pid_t grandchild = static_cast<pid_t>(std::stol(r.out));
+    // Killed with the group: gone, or at most a zombie waiting for init.
+    std::ifstream status("/proc/" + std::to_string(grandchild) + "/status");
+    std::string line;
+    bool alive = false;
+    while (std::getline(status, line)) {
+      if (line.rfind("State:", 0) == 0) alive = line.find('Z') == std::string::npos;
+    }
+    CPPUNIT_ASSERT(!alive);
+  }
+
+  void missingProgramThrowsNotFound() {
+    try {
+      Subprocess::run({"/nonexistent/rtk-no-such-program"}, 1000);
+      CPPUNIT_FAIL("expected rtk::Error");
+    } catch (const rtk::Error& e) {
+      CPPUNIT_ASSERT(e.code() == rtk::Errc::NotFound);
+      CPPUNIT_ASSERT(std::string(e.what()).find("rtk-no-such-program") != std::string::npos);
+    }
+  }
+
+  void spawnAppendsToTheLogAndTerminates() {
+    const auto log = std::filesystem::temp_directory_path() / ("rtk-subprocess-" + std::to_string(::getpid()));
+    std::filesystem::remove(log);
+    {
+      std::ofstream(log) << "before\n";
+    }
+    Subprocess p = Subprocess::spawn({"sh", "-c", "echo started; exec sleep 30"}, log.string());
+    CPPUNIT_ASSERT(p.running());
+    CPPUNIT_ASSERT(!p.waitFor(200));
+    const auto status = p.terminate(2000);
+    CPPUNIT_ASSERT_EQUAL(SIGTERM, status.signal);
+    CPPUNIT_ASSERT(!p.running());
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CPPUNIT_ASSERT_EQUAL(std::string("before\nstarted\n"), text);
+    std::filesystem::remove(log);
+  }
+
+  void childStartsWithDefaultSigpipe() {
+    // The test runner ignores SIGPIPE; the child must not inherit that, or
+    // `yes | head` style pipelines in tools would spin.
+    const RunResult r = Subprocess::run({"sh", "-c", "grep SigIgn /proc/self/status"}, 5000);
+    CPPUNIT_ASSERT(r.ok());
+    const auto mask = std::stoull(r.out.substr(r.out.find(':') + 1), nullptr, 16);
+    CPPUNIT_ASSERT_EQUAL(0ull, mask & (1ull << (SIGPIPE - 1)));
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SubprocessTest);

@@ -1,0 +1,105 @@
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <string>
+
+#include "core/address/Address.hpp"
+#include "unit/core/crypto/TestVectors.hpp"
+
+using rtk::Ip6Address;
+using rtk::PublicKey;
+using namespace rtk::core::address;
+using rtk::test::hex;
+using rtk::test::keyFromHex;
+using rtk::test::readVectors;
+
+namespace {
+int leadingZeroBits(const PublicKey& k) {
+  int n = 0;
+  for (auto b : k.bytes) {
+    for (int i = 7; i >= 0; --i) {
+      if (b >> i & 1) return n;
+      ++n;
+    }
+  }
+  return n;
+}
+}  // namespace
+
+// Vectors: data/address_go.txt from yggdrasil-go src/address (AddrForKey,
+// SubnetForKey, Address.GetKey, Subnet.GetKey) over random keys and keys
+// crafted with every count of leading zero bits 0..256 (so the bitwise NOT
+// the encoding works on starts with that many ones), followed by zeros, ones
+// or random bits.
+class AddressTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(AddressTest);
+  CPPUNIT_TEST(addressesAndSubnetsMatchGo);
+  CPPUNIT_TEST(keysForAddressesAndSubnetsMatchGo);
+  CPPUNIT_TEST(bloomTransformIsSubnetGetKey);
+  CPPUNIT_TEST(vectorsCoverEveryRunLength);
+  CPPUNIT_TEST(validityChecks);
+  CPPUNIT_TEST(addressPrefixMatchesItsKey);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void addressesAndSubnetsMatchGo() {
+    for (auto& row : readVectors(RTK_ADDRESS_DATA "/address_go.txt")) {
+      auto key = keyFromHex(row[0]);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(row[0], row[1], hex(addressForKey(key).bytes));
+      auto subnet = subnetForKey(key);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(row[0], row[2] + std::string(16, '0'), hex(subnet.bytes));
+    }
+  }
+
+  void keysForAddressesAndSubnetsMatchGo() {
+    for (auto& row : readVectors(RTK_ADDRESS_DATA "/address_go.txt")) {
+      auto key = keyFromHex(row[0]);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(row[0], row[3], keyForAddress(addressForKey(key)).hex());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(row[0], row[4], keyForSubnet(subnetForKey(key)).hex());
+    }
+  }
+
+  void bloomTransformIsSubnetGetKey() {
+    for (auto& row : readVectors(RTK_ADDRESS_DATA "/address_go.txt"))
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(row[0], row[4], bloomTransform(keyFromHex(row[0])).hex());
+  }
+
+  void vectorsCoverEveryRunLength() {
+    std::array<bool, 257> seen{};
+    for (auto& row : readVectors(RTK_ADDRESS_DATA "/address_go.txt")) seen[leadingZeroBits(keyFromHex(row[0]))] = true;
+    for (int n = 0; n <= 256; ++n) CPPUNIT_ASSERT_MESSAGE(std::to_string(n), seen[n]);
+  }
+
+  void validityChecks() {
+    auto key = keyFromHex(std::string(64, '3'));
+    CPPUNIT_ASSERT(isValidAddress(addressForKey(key)));
+    CPPUNIT_ASSERT(!isValidSubnet(addressForKey(key)));
+    CPPUNIT_ASSERT(isValidSubnet(subnetForKey(key)));
+    CPPUNIT_ASSERT(!isValidAddress(subnetForKey(key)));
+    Ip6Address other;
+    other.bytes[0] = 0xfd;
+    CPPUNIT_ASSERT(!isValidAddress(other) && !isValidSubnet(other));
+  }
+
+  // The partial key of an address agrees with the full key on every bit the
+  // address carries: the run, its terminating bit, then whole bytes of the
+  // rest (at most 14 of them).
+  void addressPrefixMatchesItsKey() {
+    for (auto& row : readVectors(RTK_ADDRESS_DATA "/address_go.txt")) {
+      auto key = keyFromHex(row[0]);
+      auto addr = addressForKey(key);
+      auto partial = keyForAddress(addr);
+      int ones = leadingZeroBits(key);
+      if (ones > 255) continue;  // 256 ones wrap the count byte to 0, as in Go
+      CPPUNIT_ASSERT_EQUAL(ones, int(addr.bytes[1]));
+      int carried = std::min(112, (256 - ones - 1) / 8 * 8);
+      int known = ones + 1 + carried;
+      for (int bit = 0; bit < known; ++bit) {
+        int a = key.bytes[bit / 8] >> (7 - bit % 8) & 1;
+        int b = partial.bytes[bit / 8] >> (7 - bit % 8) & 1;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(row[0] + " bit " + std::to_string(bit), a, b);
+      }
+    }
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AddressTest);

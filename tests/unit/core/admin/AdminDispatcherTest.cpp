@@ -1,0 +1,141 @@
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "core/admin/AdminDispatcher.hpp"
+#include "ratatoskr/error.hpp"
+
+using rtk::core::admin::AdminDispatcher;
+
+namespace {
+rtk::Errc addError(AdminDispatcher& d, const std::string& name, AdminDispatcher::Handler h) {
+  try {
+    d.addHandler(name, "d", {}, std::move(h));
+  } catch (const rtk::Error& e) {
+    return e.code();
+  }
+  return rtk::Errc::Unknown;
+}
+}  // namespace
+
+class AdminDispatcherTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(AdminDispatcherTest);
+  CPPUNIT_TEST(successReplyLayout);
+  CPPUNIT_TEST(handlerGetsTheRawArguments);
+  CPPUNIT_TEST(namesAreCaseInsensitive);
+  CPPUNIT_TEST(handlerErrorsBecomeErrorReplies);
+  CPPUNIT_TEST(keepAliveFollowsGo);
+  CPPUNIT_TEST(listDescribesHandlers);
+  CPPUNIT_TEST(registrationRules);
+  CPPUNIT_TEST(handlersMayRegisterHandlers);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void successReplyLayout() {
+    AdminDispatcher d;
+    d.addHandler("echo", "Echo", {"x"}, [](std::string_view) { return std::string(R"({"a":[],"b":{"c":"<"}})"); });
+    auto r = d.handle(R"({"request":"echo","keepalive":true})");
+    CPPUNIT_ASSERT_EQUAL(std::string("{\n"
+                                     "  \"status\": \"success\",\n"
+                                     "  \"request\": {\n"
+                                     "    \"request\": \"echo\",\n"
+                                     "    \"arguments\": {},\n"
+                                     "    \"keepalive\": true\n"
+                                     "  },\n"
+                                     "  \"response\": {\n"
+                                     "    \"a\": [],\n"
+                                     "    \"b\": {\n"
+                                     "      \"c\": \"\\u003c\"\n"
+                                     "    }\n"
+                                     "  }\n"
+                                     "}\n"),
+                         r.text);
+    CPPUNIT_ASSERT(r.keepAlive);
+  }
+
+  void handlerGetsTheRawArguments() {
+    AdminDispatcher d;
+    std::string seen;
+    d.addHandler("echo", "Echo", {}, [&](std::string_view a) {
+      seen = std::string(a);
+      return std::string("{}");
+    });
+    auto r = d.handle(R"({"arguments":{ "a" : 1.50 },"request":"echo"})");
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({ "a" : 1.50 })"), seen);
+    CPPUNIT_ASSERT(r.text.find("\"a\": 1.50") != std::string::npos);
+    d.handle(R"({"request":"echo"})");
+    CPPUNIT_ASSERT_EQUAL(std::string("{}"), seen);
+    d.handle(R"({"request":"echo","arguments":null})");
+    CPPUNIT_ASSERT_EQUAL(std::string("null"), seen);
+  }
+
+  void namesAreCaseInsensitive() {
+    AdminDispatcher d;
+    d.addHandler("getThing", "", {}, [](std::string_view) { return std::string("{}"); });
+    CPPUNIT_ASSERT(d.handle(R"({"request":"GETTHING"})").text.find("\"success\"") != std::string::npos);
+    CPPUNIT_ASSERT(d.handle(R"({"REQUEST":"getthing"})").text.find("\"success\"") != std::string::npos);
+    auto unknown = d.handle(R"({"request":"NoSuch"})").text;
+    CPPUNIT_ASSERT(unknown.find("\"Unknown action 'nosuch', try 'list' for help\"") != std::string::npos);
+    CPPUNIT_ASSERT(unknown.find("\"request\": \"NoSuch\"") != std::string::npos);
+  }
+
+  void handlerErrorsBecomeErrorReplies() {
+    AdminDispatcher d;
+    d.addHandler("fail", "", {}, [](std::string_view) -> std::string { throw rtk::Error(rtk::Errc::NotFound, "peer is not configured"); });
+    d.addHandler("bad", "", {}, [](std::string_view) { return std::string("{not json"); });
+    d.addHandler("std", "", {}, [](std::string_view) -> std::string { throw std::runtime_error("plain failure"); });
+    auto r = d.handle(R"({"request":"fail"})").text;
+    CPPUNIT_ASSERT(r.find("\"status\": \"error\"") != std::string::npos);
+    CPPUNIT_ASSERT(r.find("\"error\": \"peer is not configured\"") != std::string::npos);
+    CPPUNIT_ASSERT(r.find("\"response\": null") != std::string::npos);
+    CPPUNIT_ASSERT(d.handle(R"({"request":"bad"})").text.find("Failed to marshal response") != std::string::npos);
+    CPPUNIT_ASSERT(d.handle(R"({"request":"std"})").text.find("\"error\": \"plain failure\"") != std::string::npos);
+  }
+
+  void keepAliveFollowsGo() {
+    AdminDispatcher d;
+    CPPUNIT_ASSERT(!d.handle(R"({"request":"list"})").keepAlive);
+    // Go's Unmarshal fills what it can: a well-typed keepalive survives a bad "request".
+    auto r = d.handle(R"({"keepalive":true,"request":5})");
+    CPPUNIT_ASSERT(r.keepAlive);
+    CPPUNIT_ASSERT(r.text.find("Failed to unmarshal request") != std::string::npos);
+    CPPUNIT_ASSERT(!d.handle(R"({"keepalive":"yes","request":"list"})").keepAlive);
+    CPPUNIT_ASSERT(!d.handle("garbage").keepAlive);
+    CPPUNIT_ASSERT(d.handle("garbage").text.find("Failed to find request") != std::string::npos);
+    CPPUNIT_ASSERT(d.handle(R"({"request":"","keepalive":true})").keepAlive);
+  }
+
+  void listDescribesHandlers() {
+    AdminDispatcher d;
+    d.addHandler("zeta", "Last", {"a", "b"}, [](std::string_view) { return std::string("{}"); });
+    d.addHandler("Alpha", "First", {}, [](std::string_view) { return std::string("{}"); });
+    auto r = d.handle(R"({"request":"list"})").text;
+    auto alpha = r.find("\"command\": \"alpha\""), list = r.find("\"command\": \"list\""), zeta = r.find("\"command\": \"zeta\"");
+    CPPUNIT_ASSERT(alpha != std::string::npos && list != std::string::npos && zeta != std::string::npos);
+    CPPUNIT_ASSERT(alpha < list && list < zeta);
+    CPPUNIT_ASSERT(r.find("\"fields\": [\n          \"a\",\n          \"b\"\n        ]") != std::string::npos);
+    CPPUNIT_ASSERT(r.find("\"description\": \"First\"\n") != std::string::npos);  // no "fields" when empty
+    CPPUNIT_ASSERT_EQUAL(std::size_t(3), d.commands().size());
+  }
+
+  void registrationRules() {
+    AdminDispatcher d;
+    auto ok = [](std::string_view) { return std::string("{}"); };
+    CPPUNIT_ASSERT(addError(d, "getPeers", ok) == rtk::Errc::Unknown);
+    CPPUNIT_ASSERT(addError(d, "GETPEERS", ok) == rtk::Errc::AlreadyExists);
+    CPPUNIT_ASSERT(addError(d, "LIST", ok) == rtk::Errc::AlreadyExists);
+    CPPUNIT_ASSERT(addError(d, "", ok) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(addError(d, "x", {}) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(d.hasHandler("getpeers"));
+  }
+
+  void handlersMayRegisterHandlers() {
+    AdminDispatcher d;
+    d.addHandler("grow", "", {}, [&d](std::string_view) {
+      d.addHandler("grown", "", {}, [](std::string_view) { return std::string("{}"); });
+      return std::string("{}");
+    });
+    d.handle(R"({"request":"grow"})");
+    CPPUNIT_ASSERT(d.hasHandler("grown"));
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AdminDispatcherTest);

@@ -1,0 +1,244 @@
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <dirent.h>
+
+#include <future>
+
+#include "AdminTestUtil.hpp"
+#include "FakeNode.hpp"
+#include "core/admin/AdminServer.hpp"
+#include "core/admin/BuiltinHandlers.hpp"
+
+using rtk::core::admin::AdminServer;
+using rtk::core::admin::BuiltinHandlers;
+using rtk::test::FakeNode;
+using rtk::test::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Names of this process's threads.
+std::vector<std::string> threadNames() {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir("/proc/self/task")) {
+    while (auto* e = ::readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      std::string n = rtk::test::readFile(std::string("/proc/self/task/") + e->d_name + "/comm");
+      if (!n.empty() && n.back() == '\n') n.pop_back();
+      names.push_back(n);
+    }
+    ::closedir(d);
+  }
+  return names;
+}
+
+bool hasThread(const std::string& name) {
+  for (const auto& n : threadNames())
+    if (n == name) return true;
+  return false;
+}
+
+struct Fixture {
+  TempDir dir;
+  FakeNode node;
+  std::unique_ptr<AdminServer> server;
+  std::string endpoint;
+
+  explicit Fixture(AdminServer::Options o = AdminServer::Options()) {
+    node.self = rtk::test::testKey(42);
+    server = std::make_unique<AdminServer>(rtk::Log{}, o);
+    BuiltinHandlers::install(server->dispatcher(), node);
+    endpoint = "unix://" + dir.file("admin.sock");
+    server->start(endpoint);
+  }
+};
+
+}  // namespace
+
+class AdminServerTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(AdminServerTest);
+  CPPUNIT_TEST(repliesMatchTheRealNodeByteForByte);
+  CPPUNIT_TEST(keepAliveThenEndOfInput);
+  CPPUNIT_TEST(garbageIsAnsweredAtOnce);
+  CPPUNIT_TEST(oversizedRequestIsCutOff);
+  CPPUNIT_TEST(stalledClientsDoNotBlockOthers);
+  CPPUNIT_TEST(slowHandlerDoesNotBlockOthers);
+  CPPUNIT_TEST(idleClientsAreDisconnected);
+  CPPUNIT_TEST(fullServerEvictsTheLongestIdle);
+  CPPUNIT_TEST(stopClosesEverythingAndRestarts);
+  CPPUNIT_TEST(secondServerOnTheSameSocketIsRefused);
+  CPPUNIT_TEST(servesTcp);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void repliesMatchTheRealNodeByteForByte() {
+    Fixture f;
+    std::ifstream in(RTK_ADMIN_TEST_DATA "/real_node_replies.txt");
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      auto space = line.find(' ');
+      std::string request = rtk::test::unhex(line.substr(0, space)), want = rtk::test::unhex(line.substr(space + 1));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(request, want, rtk::test::exchange(f.endpoint, request));
+      ++n;
+    }
+    CPPUNIT_ASSERT(n >= 30);
+  }
+
+  void keepAliveThenEndOfInput() {
+    Fixture f;
+    std::string r = rtk::test::exchange(f.endpoint, R"({"request":"getTun","keepalive":true}  {"request":"getTun","keepalive":true})");
+    std::size_t first = r.find("\"enabled\": false"), second = r.find("\"enabled\": false", first + 1);
+    CPPUNIT_ASSERT(first != std::string::npos && second != std::string::npos);
+    // Go's decoder then hits end of input and says so before closing.
+    CPPUNIT_ASSERT(r.find("Failed to find request", second) != std::string::npos);
+  }
+
+  void garbageIsAnsweredAtOnce() {
+    Fixture f;
+    int fd = rtk::test::connectTo(f.endpoint);
+    rtk::test::sendAll(fd, "{\"request\" x");  // no half-close: the reply must not wait for more input
+    std::string r = rtk::test::readUntil(fd, "}\n");
+    CPPUNIT_ASSERT(r.find("Failed to find request") != std::string::npos);
+    CPPUNIT_ASSERT(rtk::test::closedByPeer(fd));
+    ::close(fd);
+  }
+
+  void oversizedRequestIsCutOff() {
+    AdminServer::Options o;
+    o.maxRequestBytes = 1024;
+    Fixture f(o);
+    int fd = rtk::test::connectTo(f.endpoint);
+    rtk::test::sendAll(fd, "{\"request\":\"" + std::string(4096, 'x'));
+    std::string r = rtk::test::readUntil(fd, "}\n");
+    CPPUNIT_ASSERT(r.find("Failed to find request: request larger than 1024 bytes") != std::string::npos);
+    CPPUNIT_ASSERT(rtk::test::closedByPeer(fd));
+    ::close(fd);
+    // A large request under the limit, split in pieces, still works.
+    std::string ok = "{\"request\":\"getTun\",\"arguments\":{\"pad\":\"" + std::string(900, 'p') + "\"}}";
+    int fd2 = rtk::test::connectTo(f.endpoint);
+    for (std::size_t i = 0; i < ok.size(); i += 7) {
+      rtk::test::sendAll(fd2, ok.substr(i, 7));
+    }
+    CPPUNIT_ASSERT(rtk::test::readUntil(fd2, "}\n").find("\"status\": \"success\"") != std::string::npos);
+    ::close(fd2);
+  }
+
+  void stalledClientsDoNotBlockOthers() {
+    Fixture f;
+    int stalled = rtk::test::connectTo(f.endpoint);
+    rtk::test::sendAll(stalled, "{\"request\":");  // and nothing more
+    int silent = rtk::test::connectTo(f.endpoint);  // sends nothing at all
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getSelf"})").find("\"status\": \"success\"") != std::string::npos);
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, "garbage").find("Failed to find request") != std::string::npos);
+    // A client that never reads its replies does not hold anyone up either.
+    int deaf = rtk::test::connectTo(f.endpoint);
+    std::string many;
+    for (int i = 0; i < 2000; ++i) many += R"({"request":"list","keepalive":true})";
+    rtk::test::sendAll(deaf, many);
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getTun"})").find("\"enabled\": false") != std::string::npos);
+    ::close(stalled);
+    ::close(silent);
+    ::close(deaf);
+  }
+
+  void slowHandlerDoesNotBlockOthers() {
+    Fixture f;
+    f.node.nodeInfo = R"({"slow":true})";
+    f.node.holdNodeInfo = true;
+    auto slow = std::async(std::launch::async, [&] {
+      return rtk::test::exchange(f.endpoint, R"({"request":"getNodeInfo","arguments":{"key":"00"}})");
+    });
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return f.node.held.load() == 1; }));
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getSelf"})").find("\"status\": \"success\"") != std::string::npos);
+    f.node.release();
+    CPPUNIT_ASSERT(slow.get().find("\"slow\": true") != std::string::npos);
+  }
+
+  void idleClientsAreDisconnected() {
+    AdminServer::Options o;
+    o.idleTimeout = 100ms;
+    Fixture f(o);
+    int fd = rtk::test::connectTo(f.endpoint);
+    CPPUNIT_ASSERT(rtk::test::closedByPeer(fd));
+    ::close(fd);
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return f.server->clientCount() == 0; }));
+  }
+
+  void fullServerEvictsTheLongestIdle() {
+    AdminServer::Options o;
+    o.maxClients = 2;
+    Fixture f(o);
+    int first = rtk::test::connectTo(f.endpoint);
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return f.server->clientCount() == 1; }));
+    int second = rtk::test::connectTo(f.endpoint);
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return f.server->clientCount() == 2; }));
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getSelf"})").find("\"status\": \"success\"") != std::string::npos);
+    CPPUNIT_ASSERT(rtk::test::closedByPeer(first));
+    ::close(first);
+    ::close(second);
+
+    // When every client is inside a handler, a newcomer is turned away instead.
+    AdminServer::Options one;
+    one.maxClients = 1;
+    Fixture g(one);
+    g.node.nodeInfo = "{}";
+    g.node.holdNodeInfo = true;
+    auto busy = std::async(std::launch::async, [&] {
+      return rtk::test::exchange(g.endpoint, R"({"request":"getNodeInfo","arguments":{"key":"00"}})");
+    });
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return g.node.held.load() == 1; }));
+    CPPUNIT_ASSERT_EQUAL(std::string(), rtk::test::exchange(g.endpoint, R"({"request":"getSelf"})"));
+    g.node.release();
+    CPPUNIT_ASSERT(busy.get().find("\"status\": \"success\"") != std::string::npos);
+  }
+
+  void stopClosesEverythingAndRestarts() {
+    Fixture f;
+    // Threads name themselves once running.
+    CPPUNIT_ASSERT(rtk::test::eventually([] { return hasThread("rtk-admin"); }));
+    int fd = rtk::test::connectTo(f.endpoint);
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return hasThread("rtk-admin-1"); }));
+    try {
+      f.server->start(f.endpoint);
+      CPPUNIT_FAIL("started twice");
+    } catch (const rtk::Error& e) {
+      CPPUNIT_ASSERT(e.code() == rtk::Errc::AlreadyExists);
+    }
+    f.server->stop();
+    CPPUNIT_ASSERT(rtk::test::closedByPeer(fd, 2000));
+    ::close(fd);
+    CPPUNIT_ASSERT(!f.server->running());
+    CPPUNIT_ASSERT(!std::filesystem::exists(f.dir.file("admin.sock")));
+    CPPUNIT_ASSERT(!hasThread("rtk-admin"));
+    f.server->stop();  // idempotent
+    f.server->start(f.endpoint);
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getTun"})").find("\"enabled\": false") != std::string::npos);
+  }
+
+  void secondServerOnTheSameSocketIsRefused() {
+    Fixture f;
+    AdminServer other(rtk::Log{});
+    try {
+      other.start(f.endpoint);
+      CPPUNIT_FAIL("took over a live socket");
+    } catch (const rtk::Error& e) {
+      CPPUNIT_ASSERT(e.code() == rtk::Errc::AddressInUse);
+    }
+    CPPUNIT_ASSERT(!other.running());
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getTun"})").find("\"enabled\": false") != std::string::npos);
+  }
+
+  void servesTcp() {
+    FakeNode node;
+    AdminServer server(rtk::Log{});
+    BuiltinHandlers::install(server.dispatcher(), node);
+    server.start("tcp://127.0.0.1:0");
+    CPPUNIT_ASSERT(rtk::test::exchange(server.boundAddress(), R"({"request":"getTun"})").find("\"enabled\": false") != std::string::npos);
+    server.stop();
+    CPPUNIT_ASSERT_EQUAL(std::string(), server.boundAddress());
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AdminServerTest);

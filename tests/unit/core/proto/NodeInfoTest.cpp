@@ -1,0 +1,95 @@
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "core/proto/BuildInfo.hpp"
+#include "core/proto/NodeInfo.hpp"
+#include "ratatoskr/error.hpp"
+
+using rtk::core::proto::NodeInfo;
+
+namespace {
+std::string buildFields() {
+  return std::string(R"("buildarch":")") + rtk::core::proto::kBuildArch + R"(","buildname":"ratatoskr","buildplatform":")" +
+         rtk::core::proto::kBuildPlatform + R"(","buildversion":")" + rtk::core::proto::kBuildVersion + "\"";
+}
+rtk::Errc codeOf(const std::string& config, bool privacy, std::string* message = nullptr) {
+  try {
+    NodeInfo::build(config, privacy);
+  } catch (const rtk::Error& e) {
+    if (message) *message = e.what();
+    return e.code();
+  }
+  return rtk::Errc::Unknown;
+}
+}  // namespace
+
+class NodeInfoTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(NodeInfoTest);
+  CPPUNIT_TEST(addsBuildFieldsSorted);
+  CPPUNIT_TEST(mergesTheConfiguredObject);
+  CPPUNIT_TEST(privacyLeavesTheObjectAlone);
+  CPPUNIT_TEST(emptyConfigMeansEmptyObject);
+  CPPUNIT_TEST(rejectsWhatIsNotAnObject);
+  CPPUNIT_TEST(enforcesTheSizeLimit);
+  CPPUNIT_TEST(buildInfoUsesGoNames);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void addsBuildFieldsSorted() {
+    CPPUNIT_ASSERT_EQUAL("{" + buildFields() + "}", NodeInfo::build("{}", false));
+  }
+
+  void mergesTheConfiguredObject() {
+    // The same configuration a real 0.5.12 node answered getNodeInfo with
+    // {"buildarch":…,"buildname":…,"buildplatform":…,"buildversion":…,"hello":"world","n":5}.
+    CPPUNIT_ASSERT_EQUAL("{" + buildFields() + R"(,"hello":"world","n":5})",
+                         NodeInfo::build(R"({"n": 5, "hello": "world"})", false));
+    // Configured build fields are overwritten, duplicates keep the last value,
+    // nested values keep their order, HTML characters are escaped as Go does.
+    CPPUNIT_ASSERT_EQUAL(
+        "{\"a\":2," + buildFields() + R"(,"z":{"y":1,"x":"\u003cb\u003e"}})",
+        NodeInfo::build(R"({"buildname":"fake","a":1,"a":2,"z":{"y":1,"x":"<b>"}})", false));
+  }
+
+  void privacyLeavesTheObjectAlone() {
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"a":1,"b":[true]})"), NodeInfo::build(R"({"b":[ true ],"a":1})", true));
+    CPPUNIT_ASSERT_EQUAL(std::string("{}"), NodeInfo::build("{}", true));
+  }
+
+  void emptyConfigMeansEmptyObject() {
+    CPPUNIT_ASSERT_EQUAL(std::string("{}"), NodeInfo::build("", true));
+    CPPUNIT_ASSERT_EQUAL(std::string("{}"), NodeInfo::build("  null ", true));
+  }
+
+  void rejectsWhatIsNotAnObject() {
+    CPPUNIT_ASSERT(codeOf("[1]", false) == rtk::Errc::Config);
+    CPPUNIT_ASSERT(codeOf("\"text\"", false) == rtk::Errc::Config);
+    CPPUNIT_ASSERT(codeOf("{\"a\":", false) == rtk::Errc::Config);
+  }
+
+  void enforcesTheSizeLimit() {
+    // {"x":"<pad>"} is 8 bytes plus the pad.
+    std::string fits = R"({"x":")" + std::string(NodeInfo::kMaxBytes - 8, 'p') + "\"}";
+    CPPUNIT_ASSERT_EQUAL(NodeInfo::kMaxBytes, NodeInfo::build(fits, true).size());
+    std::string over = R"({"x":")" + std::string(NodeInfo::kMaxBytes - 7, 'p') + "\"}";
+    std::string message;
+    CPPUNIT_ASSERT(codeOf(over, true, &message) == rtk::Errc::Config);
+    CPPUNIT_ASSERT_EQUAL(std::string("NodeInfo exceeds max length of 16384 bytes"), message);
+    // The build fields count towards the limit.
+    CPPUNIT_ASSERT(codeOf(fits, false) == rtk::Errc::Config);
+  }
+
+  void buildInfoUsesGoNames() {
+    CPPUNIT_ASSERT_EQUAL(std::string("ratatoskr"), std::string(rtk::core::proto::kBuildName));
+#if defined(__x86_64__)
+    CPPUNIT_ASSERT_EQUAL(std::string("amd64"), std::string(rtk::core::proto::kBuildArch));
+#elif defined(__aarch64__)
+    CPPUNIT_ASSERT_EQUAL(std::string("arm64"), std::string(rtk::core::proto::kBuildArch));
+#endif
+#if defined(__linux__)
+    CPPUNIT_ASSERT_EQUAL(std::string("linux"), std::string(rtk::core::proto::kBuildPlatform));
+#endif
+    CPPUNIT_ASSERT(std::string(rtk::core::proto::kBuildVersion).find('.') != std::string::npos);
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(NodeInfoTest);

@@ -1,0 +1,378 @@
+// FakeNode — an in-memory rtk::NodeInterface for tests of everything that
+// sits on top of the node (the node service table, plugins, the runtime).
+//
+// Every call is recorded; results come from public fields; `failWith` makes
+// the next fallible call throw rtk::Error(code, message). Conns, listeners
+// and packet conns are in-memory queues whose blocking calls wait on a
+// condition variable and are released by close() from any thread, like the
+// real ones (net.hpp). `waiters` counts calls currently blocked, so a test
+// can close only once the other thread is really waiting.
+// Thread-safety: all members are safe from any thread.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ratatoskr/error.hpp"
+#include "ratatoskr/node_interface.hpp"
+
+namespace rtk::test {
+
+// State shared by a fake conn/listener/packetconn and the test.
+struct FakePipe {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool closed = false;
+  bool writeClosed = false;
+  std::deque<std::string> inbound;             // what read()/readFrom() return
+  std::deque<Endpoint> inboundFrom;            // sources for readFrom()
+  std::vector<std::string> written;            // what write()/writeTo() got
+  std::vector<Endpoint> writtenTo;
+  Deadline readDeadline, writeDeadline;
+  std::atomic<int> waiters{0};
+
+  void push(std::string data, Endpoint from = {}) {
+    {
+      std::lock_guard lock(mutex);
+      inbound.push_back(std::move(data));
+      inboundFrom.push_back(from);
+    }
+    cv.notify_all();
+  }
+  // Blocks until data, close or deadline.
+  std::string pop(Endpoint* from) {
+    std::unique_lock lock(mutex);
+    ++waiters;
+    auto ready = [&] { return closed || !inbound.empty(); };
+    if (readDeadline) {
+      if (!cv.wait_until(lock, *readDeadline, ready)) {
+        --waiters;
+        throw Error(Errc::Timeout, "fake: read deadline passed");
+      }
+    } else {
+      cv.wait(lock, ready);
+    }
+    --waiters;
+    if (closed) throw Error(Errc::Closed, "fake: closed");
+    std::string out = std::move(inbound.front());
+    inbound.pop_front();
+    if (from) *from = inboundFrom.front();
+    inboundFrom.pop_front();
+    return out;
+  }
+  void close() {
+    {
+      std::lock_guard lock(mutex);
+      closed = true;
+    }
+    cv.notify_all();
+  }
+};
+
+class FakeConn final : public Conn {
+ public:
+  FakeConn(std::shared_ptr<FakePipe> pipe, Endpoint local, Endpoint remote)
+      : pipe_(std::move(pipe)), local_(local), remote_(remote) {}
+  std::size_t read(void* data, std::size_t size) override {
+    std::string chunk = pipe_->pop(nullptr);
+    std::size_t n = std::min(size, chunk.size());
+    std::memcpy(data, chunk.data(), n);
+    return n;
+  }
+  std::size_t write(const void* data, std::size_t size) override {
+    std::lock_guard lock(pipe_->mutex);
+    if (pipe_->closed) throw Error(Errc::Closed, "fake: closed");
+    if (pipe_->writeClosed) throw Error(Errc::Closed, "fake: write side closed");
+    pipe_->written.emplace_back(static_cast<const char*>(data), size);
+    return size;
+  }
+  void closeWrite() override {
+    std::lock_guard lock(pipe_->mutex);
+    pipe_->writeClosed = true;
+  }
+  void close() override { pipe_->close(); }
+  void setReadDeadline(Deadline d) override {
+    std::lock_guard lock(pipe_->mutex);
+    pipe_->readDeadline = d;
+  }
+  void setWriteDeadline(Deadline d) override {
+    std::lock_guard lock(pipe_->mutex);
+    pipe_->writeDeadline = d;
+  }
+  Endpoint localEndpoint() const override { return local_; }
+  Endpoint remoteEndpoint() const override { return remote_; }
+
+ private:
+  std::shared_ptr<FakePipe> pipe_;
+  Endpoint local_, remote_;
+};
+
+class FakeListener final : public Listener {
+ public:
+  FakeListener(std::shared_ptr<FakePipe> pipe, Endpoint local) : pipe_(std::move(pipe)), local_(local) {}
+  // Each pushed chunk stands for one incoming connection; its data is the
+  // first thing the accepted conn will read.
+  std::unique_ptr<Conn> accept(Deadline deadline) override {
+    {
+      std::lock_guard lock(pipe_->mutex);
+      pipe_->readDeadline = deadline;
+    }
+    Endpoint from;
+    std::string first = pipe_->pop(&from);
+    auto connPipe = std::make_shared<FakePipe>();
+    connPipe->push(first);
+    accepted.push_back(connPipe);
+    return std::make_unique<FakeConn>(connPipe, local_, from);
+  }
+  void close() override { pipe_->close(); }
+  Endpoint localEndpoint() const override { return local_; }
+  std::vector<std::shared_ptr<FakePipe>> accepted;
+
+ private:
+  std::shared_ptr<FakePipe> pipe_;
+  Endpoint local_;
+};
+
+class FakePacketConn final : public PacketConn {
+ public:
+  FakePacketConn(std::shared_ptr<FakePipe> pipe, Endpoint local) : pipe_(std::move(pipe)), local_(local) {}
+  std::size_t readFrom(void* data, std::size_t size, Endpoint& from) override {
+    std::string d = pipe_->pop(&from);
+    std::size_t n = std::min(size, d.size());
+    std::memcpy(data, d.data(), n);
+    return n;
+  }
+  std::size_t writeTo(const void* data, std::size_t size, const Endpoint& to) override {
+    if (size > 1280) throw Error(Errc::MessageTooLarge, "fake: datagram of " + std::to_string(size) + " bytes above the MTU");
+    std::lock_guard lock(pipe_->mutex);
+    if (pipe_->closed) throw Error(Errc::Closed, "fake: closed");
+    pipe_->written.emplace_back(static_cast<const char*>(data), size);
+    pipe_->writtenTo.push_back(to);
+    return size;
+  }
+  void close() override { pipe_->close(); }
+  void setReadDeadline(Deadline d) override {
+    std::lock_guard lock(pipe_->mutex);
+    pipe_->readDeadline = d;
+  }
+  void setWriteDeadline(Deadline d) override {
+    std::lock_guard lock(pipe_->mutex);
+    pipe_->writeDeadline = d;
+  }
+  Endpoint localEndpoint() const override { return local_; }
+
+ private:
+  std::shared_ptr<FakePipe> pipe_;
+  Endpoint local_;
+};
+
+class FakeNode final : public NodeInterface {
+ public:
+  struct Call {
+    std::string name;
+    std::vector<std::string> args;
+  };
+
+  // ---- what the fake answers ----
+  Ip6Address addressValue, subnetValue;
+  PublicKey keyValue;
+  std::uint64_t mtuValue = 1280;
+  std::vector<PeerInfo> peers;
+  std::vector<MulticastInterfaceInfo> multicast;
+  SelfInfo self;
+  std::vector<TreeEntry> tree;
+  std::vector<PathEntry> paths;
+  std::vector<SessionEntry> sessions;
+  NodeInfoReply nodeInfoReply;
+  std::string remoteSelf = "{}";
+  std::vector<PublicKey> remotePeers, remoteTree;
+  bool throwOnGetters = false;
+
+  // The pipes behind the objects the fake hands out.
+  std::shared_ptr<FakePipe> dialPipe = std::make_shared<FakePipe>();
+  std::shared_ptr<FakePipe> listenPipe = std::make_shared<FakePipe>();
+  std::shared_ptr<FakePipe> packetPipe = std::make_shared<FakePipe>();
+  Endpoint localEndpoint{}, remoteEndpoint{};
+  // dial() blocks until its cancel token fires (or its deadline passes).
+  bool dialBlocks = false;
+  std::atomic<bool> dialWaiting{false};
+
+  // The next fallible call throws this.
+  void failWith(Errc code, std::string message) {
+    std::lock_guard lock(mutex_);
+    fail_ = Error(code, std::move(message));
+  }
+
+  std::vector<Call> calls() const {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+  std::optional<Call> lastCall(const std::string& name) const {
+    std::lock_guard lock(mutex_);
+    for (auto it = calls_.rbegin(); it != calls_.rend(); ++it)
+      if (it->name == name) return *it;
+    return std::nullopt;
+  }
+  std::map<std::string, AdminHandler>& adminHandlers() { return handlers_; }
+  bool closed() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+  DialOptions lastDialOptions() const {
+    std::lock_guard lock(mutex_);
+    return dialOptions_;
+  }
+
+  // ---- NodeInterface ----
+  std::unique_ptr<Conn> dial(std::string_view network, std::string_view address, const DialOptions& options) override {
+    record("dial", {std::string(network), std::string(address)});
+    {
+      std::lock_guard lock(mutex_);
+      dialOptions_ = options;
+    }
+    if (dialBlocks) {
+      std::mutex m;
+      std::condition_variable cv;
+      bool fired = false;
+      auto reg = options.cancel.onCancel([&] {
+        std::lock_guard lock(m);
+        fired = true;
+        cv.notify_all();
+      });
+      std::unique_lock lock(m);
+      dialWaiting = true;
+      bool done = options.deadline ? cv.wait_until(lock, *options.deadline, [&] { return fired; })
+                                   : (cv.wait(lock, [&] { return fired; }), true);
+      dialWaiting = false;
+      if (!done) throw Error(Errc::Timeout, "dial: deadline passed");
+      throw Error(Errc::Cancelled, "dial: cancelled");
+    }
+    return std::make_unique<FakeConn>(dialPipe, localEndpoint, remoteEndpoint);
+  }
+  std::unique_ptr<Listener> listen(std::string_view network, std::string_view address) override {
+    record("listen", {std::string(network), std::string(address)});
+    auto l = std::make_unique<FakeListener>(listenPipe, localEndpoint);
+    lastListener = l.get();
+    return l;
+  }
+  std::unique_ptr<PacketConn> listenPacket(std::string_view network, std::string_view address) override {
+    record("listenPacket", {std::string(network), std::string(address)});
+    return std::make_unique<FakePacketConn>(packetPipe, localEndpoint);
+  }
+  Ip6Address address() const override {
+    getter();
+    return addressValue;
+  }
+  Ip6Address subnet() const override {
+    getter();
+    return subnetValue;
+  }
+  PublicKey publicKey() const override {
+    getter();
+    return keyValue;
+  }
+  std::uint64_t mtu() const override {
+    getter();
+    return mtuValue;
+  }
+  void addPeer(std::string_view uri, std::string_view iface) override { record("addPeer", {std::string(uri), std::string(iface)}); }
+  void removePeer(std::string_view uri, std::string_view iface) override {
+    record("removePeer", {std::string(uri), std::string(iface)});
+  }
+  std::vector<PeerInfo> getPeers() const override {
+    const_cast<FakeNode*>(this)->record("getPeers", {});
+    return peers;
+  }
+  void retryPeers() override { record("retryPeers", {}); }
+  void enableMulticast() override { record("enableMulticast", {}); }
+  void disableMulticast() override { record("disableMulticast", {}); }
+  std::vector<MulticastInterfaceInfo> multicastInterfaces() const override {
+    const_cast<FakeNode*>(this)->record("multicastInterfaces", {});
+    return multicast;
+  }
+  void enableAdmin(std::string_view address) override { record("enableAdmin", {std::string(address)}); }
+  void disableAdmin() override { record("disableAdmin", {}); }
+  void addAdminHandler(std::string_view name, std::string_view description, std::vector<std::string> fields,
+                       AdminHandler handler) override {
+    std::vector<std::string> args{std::string(name), std::string(description)};
+    args.insert(args.end(), fields.begin(), fields.end());
+    record("addAdminHandler", args);
+    std::lock_guard lock(mutex_);
+    handlers_[std::string(name)] = std::move(handler);
+  }
+  SelfInfo getSelf() const override {
+    const_cast<FakeNode*>(this)->record("getSelf", {});
+    return self;
+  }
+  std::vector<TreeEntry> getTree() const override {
+    const_cast<FakeNode*>(this)->record("getTree", {});
+    return tree;
+  }
+  std::vector<PathEntry> getPaths() const override {
+    const_cast<FakeNode*>(this)->record("getPaths", {});
+    return paths;
+  }
+  std::vector<SessionEntry> getSessions() const override {
+    const_cast<FakeNode*>(this)->record("getSessions", {});
+    return sessions;
+  }
+  void sendLookup(const PublicKey& key) override { record("sendLookup", {key.hex()}); }
+  NodeInfoReply getNodeInfo(const PublicKey& key, std::chrono::milliseconds timeout) override {
+    record("getNodeInfo", {key.hex(), std::to_string(timeout.count())});
+    return nodeInfoReply;
+  }
+  std::string remoteGetSelf(const PublicKey& key, std::chrono::milliseconds timeout) override {
+    record("remoteGetSelf", {key.hex(), std::to_string(timeout.count())});
+    return remoteSelf;
+  }
+  std::vector<PublicKey> remoteGetPeers(const PublicKey& key, std::chrono::milliseconds timeout) override {
+    record("remoteGetPeers", {key.hex(), std::to_string(timeout.count())});
+    return remotePeers;
+  }
+  std::vector<PublicKey> remoteGetTree(const PublicKey& key, std::chrono::milliseconds timeout) override {
+    record("remoteGetTree", {key.hex(), std::to_string(timeout.count())});
+    return remoteTree;
+  }
+  void close() override {
+    record("close", {});
+    std::map<std::string, AdminHandler> dropped;
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+      dropped.swap(handlers_);
+    }
+  }
+
+  FakeListener* lastListener = nullptr;
+
+ private:
+  void record(std::string name, std::vector<std::string> args) {
+    std::optional<Error> fail;
+    {
+      std::lock_guard lock(mutex_);
+      calls_.push_back(Call{std::move(name), std::move(args)});
+      fail.swap(fail_);
+    }
+    if (fail) throw *fail;
+  }
+  void getter() const {
+    if (throwOnGetters) throw Error(Errc::Closed, "fake: getter after close");
+  }
+
+  mutable std::mutex mutex_;
+  std::vector<Call> calls_;
+  std::optional<Error> fail_;
+  std::map<std::string, AdminHandler> handlers_;
+  DialOptions dialOptions_;
+  bool closed_ = false;
+};
+
+}  // namespace rtk::test
