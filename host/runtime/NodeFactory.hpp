@@ -3,9 +3,9 @@
 // The host never names a node implementation: it calls the factory with the
 // conf's NodeConfig (NodeInfo already assembled from the sigils) and gets
 // back the node as rtk::NodeInterface plus a plain account of what runs.
-// defaultNodeFactory() is the only place to change when the real node (core
-// + netstack, host/core/node and host/netstack) replaces the IdentityNode;
-// tests pass their own factory returning fakes.
+// defaultNodeFactory() makes the real node (rtk::Node: core + netstack; it
+// lives in host/facade/HostNodeFactory.cpp because it needs the whole
+// library); tests pass their own factory returning fakes.
 //
 // Errors: a factory throws rtk::Error (Errc::Config for a bad key or
 // setting); the host logs it and exits.
@@ -33,8 +33,6 @@ struct NodeInstance {
 
 using NodeFactory = std::function<NodeInstance(const NodeConfig& config, const Log& log)>;
 
-// Today: an IdentityNode (see IdentityNode.hpp).
 RTK_HOST_API NodeFactory defaultNodeFactory();
-RTK_HOST_API NodeInstance createIdentityNode(const NodeConfig& config, const Log& log);
 
 }  // namespace rtk::host

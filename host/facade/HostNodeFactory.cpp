@@ -1,0 +1,24 @@
+// The host program's node: the real rtk::Node (see runtime/NodeFactory.hpp).
+#include "ratatoskr/node.hpp"
+#include "runtime/NodeFactory.hpp"
+
+namespace rtk::host {
+
+NodeFactory defaultNodeFactory() {
+  return [](const NodeConfig& config, const Log& log) {
+    NodeOptions options;
+    options.config = config;
+    options.logger = log.logger();
+    auto node = Node::create(std::move(options));
+    NodeInstance out;
+    out.description = "Yggdrasil 0.5 node with its userspace TCP/UDP stack (" +
+                      std::to_string(config.peers.size()) + " peer(s), " + std::to_string(config.listen.size()) +
+                      " listener(s), admin socket " + (node->adminAddress().empty() ? "off" : node->adminAddress()) + ")";
+    if (!config.multicastInterfaces.empty())
+      out.notRunning.push_back("multicast discovery (MulticastInterfaces is set, but it is not implemented yet)");
+    out.node = std::move(node);
+    return out;
+  };
+}
+
+}  // namespace rtk::host

@@ -1,0 +1,329 @@
+// rtk::Node: the facade over Core (the Yggdrasil layers), the netstack (TCP
+// and UDP) and the admin socket. See sdk/include/ratatoskr/node.hpp.
+#include "ratatoskr/node.hpp"
+
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "core/address/Address.hpp"
+#include "core/admin/AdminServer.hpp"
+#include "core/admin/BuiltinHandlers.hpp"
+#include "core/node/Core.hpp"
+#include "core/node/NodeKey.hpp"
+#include "netstack/Netstack.hpp"
+#include "ratatoskr/error.hpp"
+
+namespace rtk {
+
+namespace {
+
+void refuseUnavailableOptions(const NodeOptions& options) {
+  if (options.peerManager) {
+    if (options.config && !options.config->peers.empty())
+      throw Error(Errc::Config, "NodeOptions: Peers are set in both NodeConfig and the peer manager (choose one)");
+    throw Error(Errc::NotSupported, "NodeOptions.peerManager: the peer manager is not available yet");
+  }
+  if (!options.sigils.empty())
+    throw Error(Errc::NotSupported, "NodeOptions.sigils: sigils are not available in the library yet; "
+                                    "put the fields in NodeConfig::nodeInfo");
+}
+
+struct ExtraHandler {
+  std::string name, description;
+  std::vector<std::string> fields;
+  NodeInterface::AdminHandler handler;
+};
+
+}  // namespace
+
+struct Node::Impl {
+  NodeOptions options;
+  Log log;
+  std::unique_ptr<core::node::Core> core;
+  std::unique_ptr<netstack::Netstack> stack;
+
+  mutable std::mutex adminMutex;
+  std::unique_ptr<core::admin::AdminServer> admin;  // null when off
+  std::vector<ExtraHandler> extraHandlers;
+
+  std::atomic<bool> closed{false};
+  std::once_flag closeOnce;
+  std::string closeErrors;  // joined; written once inside closeOnce
+  CancelRegistration cancelRegistration;
+
+  void throwIfClosed() const {
+    if (closed.load(std::memory_order_acquire)) throw Error(Errc::Closed, "node closed");
+  }
+  void stopCore(std::vector<std::string>& errors);
+};
+
+namespace {
+
+template <typename F>
+void collect(std::vector<std::string>& errors, const char* component, F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    errors.push_back(std::string(component) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+void Node::Impl::stopCore(std::vector<std::string>& errors) {
+  if (options.coreStopTimeout.count() <= 0) {
+    collect(errors, "core", [&] { core->stop(); });
+    return;
+  }
+  auto done = std::async(std::launch::async, [this] { core->stop(); });
+  if (done.wait_for(options.coreStopTimeout) == std::future_status::timeout) {
+    errors.push_back("core: did not stop within " + std::to_string(options.coreStopTimeout.count()) +
+                     " ms (still stopping in the background)");
+    // The future's destructor would wait; keep it alive in a detached waiter
+    // that owns it, so close() returns at the deadline.
+    std::thread([f = std::move(done)]() mutable { f.wait(); }).detach();
+    return;
+  }
+  collect(errors, "core", [&] { done.get(); });
+}
+
+std::shared_ptr<Node> Node::create(NodeOptions options) {
+  refuseUnavailableOptions(options);
+  auto impl = std::make_unique<Impl>();
+  impl->log = Log(options.logger, "node");
+  NodeConfig config = options.config.value_or(NodeConfig{});
+  auto key = core::node::loadNodeKey(config);
+  impl->log.info("key from ", key.source, "; public key ", key.key.publicKey().hex());
+  if (!config.multicastInterfaces.empty())
+    impl->log.warn("MulticastInterfaces is set but multicast discovery is not implemented yet; ignored");
+
+  core::node::CoreSettings settings{key.key, config, impl->log};
+  impl->core = std::make_unique<core::node::Core>(std::move(settings));
+  impl->stack = std::make_unique<netstack::Netstack>(impl->core->packets(), impl->log.child("netstack"));
+  impl->options = std::move(options);
+
+  std::shared_ptr<Node> node(new Node(std::move(impl)));
+  try {
+    if (!config.adminListen.empty() && config.adminListen != "none") node->enableAdmin(config.adminListen);
+  } catch (...) {
+    node->impl_->closed = true;  // the destructor's close() must not hide this error
+    try {
+      node->close();
+    } catch (...) {
+    }
+    throw;
+  }
+  std::weak_ptr<Node> weak = node;
+  node->impl_->cancelRegistration = node->impl_->options.cancel.onCancel([weak] {
+    // Close on a thread of its own: the canceller may hold locks a close would need.
+    if (auto self = weak.lock()) std::thread([self] {
+        try {
+          self->close();
+        } catch (const std::exception& e) {
+          self->impl_->log.warn("automatic close on cancellation: ", e.what());
+        }
+      }).detach();
+  });
+  node->impl_->log.info("node started: address ", formatAddress(node->address()));
+  return node;
+}
+
+Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Node::~Node() {
+  impl_->cancelRegistration.reset();
+  try {
+    close();
+  } catch (const std::exception&) {
+    // Reported to the first caller of close(); a destructor cannot throw.
+  }
+}
+
+void Node::close() {
+  std::call_once(impl_->closeOnce, [this] {
+    impl_->closed.store(true, std::memory_order_release);
+    std::vector<std::string> errors;
+    collect(errors, "admin", [&] {
+      std::lock_guard lock(impl_->adminMutex);
+      if (impl_->admin) impl_->admin->stop();
+    });
+    collect(errors, "ninfo", [&] { impl_->core->proto().stop(); });
+    impl_->stopCore(errors);
+    collect(errors, "netstack", [&] { impl_->stack->close(); });
+    for (const auto& e : errors) {
+      if (!impl_->closeErrors.empty()) impl_->closeErrors += "; ";
+      impl_->closeErrors += e;
+    }
+    impl_->log.info("node closed", errors.empty() ? "" : " with errors: ", impl_->closeErrors);
+  });
+  if (!impl_->closeErrors.empty()) throw Error(Errc::Unknown, "close: " + impl_->closeErrors);
+}
+
+bool Node::closed() const { return impl_->closed.load(std::memory_order_acquire); }
+
+// ---- network ----
+
+std::unique_ptr<Conn> Node::dial(std::string_view network, std::string_view address, const DialOptions& options) {
+  impl_->throwIfClosed();
+  return impl_->stack->dial(network, address, options);
+}
+
+std::unique_ptr<Listener> Node::listen(std::string_view network, std::string_view address) {
+  impl_->throwIfClosed();
+  return impl_->stack->listen(network, address);
+}
+
+std::unique_ptr<PacketConn> Node::listenPacket(std::string_view network, std::string_view address) {
+  impl_->throwIfClosed();
+  return impl_->stack->listenPacket(network, address);
+}
+
+Ip6Address Node::address() const { return impl_->core->packets().address(); }
+Ip6Address Node::subnet() const { return impl_->core->packets().subnet(); }
+PublicKey Node::publicKey() const { return impl_->core->publicKey(); }
+std::uint64_t Node::mtu() const { return impl_->core->packets().mtu(); }
+
+// ---- peers ----
+
+void Node::addPeer(std::string_view uri, std::string_view sourceInterface) {
+  impl_->throwIfClosed();
+  impl_->core->links().addPeer(uri, sourceInterface);
+}
+
+void Node::removePeer(std::string_view uri, std::string_view sourceInterface) {
+  impl_->throwIfClosed();
+  impl_->core->links().removePeer(uri, sourceInterface);
+}
+
+std::vector<PeerInfo> Node::getPeers() const {
+  if (closed()) return {};
+  return impl_->core->links().getPeers();
+}
+
+void Node::retryPeers() {
+  impl_->throwIfClosed();
+  impl_->core->links().retryPeers();
+}
+
+// ---- multicast ----
+
+void Node::enableMulticast() {
+  impl_->throwIfClosed();
+  throw Error(Errc::NotSupported, "multicast discovery is not implemented yet");
+}
+
+void Node::disableMulticast() {}
+
+std::vector<MulticastInterfaceInfo> Node::multicastInterfaces() const { return {}; }
+
+// ---- admin ----
+
+void Node::enableAdmin(std::string_view address) {
+  impl_->throwIfClosed();
+  std::lock_guard lock(impl_->adminMutex);
+  if (impl_->admin) throw Error(Errc::AlreadyExists, "admin socket already running on " + impl_->admin->boundAddress());
+  auto server = std::make_unique<core::admin::AdminServer>(impl_->log.child("admin"));
+  core::admin::BuiltinHandlers::install(server->dispatcher(), *this);
+  for (const auto& h : impl_->extraHandlers) server->addHandler(h.name, h.description, h.fields, h.handler);
+  server->start(address);
+  impl_->log.info("admin socket listening on ", server->boundAddress());
+  impl_->admin = std::move(server);
+}
+
+void Node::disableAdmin() {
+  std::unique_ptr<core::admin::AdminServer> server;
+  {
+    std::lock_guard lock(impl_->adminMutex);
+    server = std::move(impl_->admin);
+  }
+  if (server) server->stop();
+}
+
+void Node::addAdminHandler(std::string_view name, std::string_view description, std::vector<std::string> fields,
+                           AdminHandler handler) {
+  impl_->throwIfClosed();
+  std::lock_guard lock(impl_->adminMutex);
+  if (impl_->admin) impl_->admin->addHandler(name, description, fields, handler);
+  impl_->extraHandlers.push_back({std::string(name), std::string(description), std::move(fields), std::move(handler)});
+}
+
+std::string Node::adminAddress() const {
+  std::lock_guard lock(impl_->adminMutex);
+  return impl_->admin ? impl_->admin->boundAddress() : std::string();
+}
+
+// ---- diagnostics ----
+
+SelfInfo Node::getSelf() const {
+  if (closed()) return {};
+  return impl_->core->router().getSelf();
+}
+
+std::vector<TreeEntry> Node::getTree() const {
+  if (closed()) return {};
+  return impl_->core->router().getTree();
+}
+
+std::vector<PathEntry> Node::getPaths() const {
+  if (closed()) return {};
+  return impl_->core->router().getPaths();
+}
+
+std::vector<SessionEntry> Node::getSessions() const {
+  if (closed()) return {};
+  return impl_->core->sessions().getSessions();
+}
+
+void Node::sendLookup(const PublicKey& key) {
+  impl_->throwIfClosed();
+  impl_->core->router().sendLookup(key);
+}
+
+NodeInfoReply Node::getNodeInfo(const PublicKey& key, std::chrono::milliseconds timeout) {
+  impl_->throwIfClosed();
+  return impl_->core->proto().getNodeInfo(key, timeout);
+}
+
+std::string Node::remoteGetSelf(const PublicKey& key, std::chrono::milliseconds timeout) {
+  impl_->throwIfClosed();
+  return impl_->core->proto().remoteGetSelf(key, timeout);
+}
+
+std::vector<PublicKey> Node::remoteGetPeers(const PublicKey& key, std::chrono::milliseconds timeout) {
+  impl_->throwIfClosed();
+  return impl_->core->proto().remoteGetPeers(key, timeout);
+}
+
+std::vector<PublicKey> Node::remoteGetTree(const PublicKey& key, std::chrono::milliseconds timeout) {
+  impl_->throwIfClosed();
+  return impl_->core->proto().remoteGetTree(key, timeout);
+}
+
+std::string Node::nodeInfo() const { return impl_->core->proto().nodeInfo(); }
+
+NodeSnapshot Node::snapshot() const {
+  NodeSnapshot s;
+  s.address = formatAddress(address());
+  s.subnet = formatAddress(subnet()) + "/64";
+  s.publicKey = publicKey().hex();
+  s.mtu = mtu();
+  for (const auto& p : getPeers()) {
+    PeerSnapshot ps;
+    ps.uri = p.uri;
+    ps.up = p.up;
+    ps.inbound = p.inbound;
+    if (p.up) ps.key = p.key.hex();
+    ps.latency = p.latency;
+    ps.cost = p.cost;
+    ps.rxBytes = p.rxBytes;
+    ps.txBytes = p.txBytes;
+    ps.uptime = p.uptime;
+    ps.lastError = p.lastError;
+    ps.lastErrorTime = p.lastErrorTime;
+    s.peers.push_back(std::move(ps));
+  }
+  return s;
+}
+
+}  // namespace rtk
