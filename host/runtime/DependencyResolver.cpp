@@ -26,6 +26,7 @@ DependencyResolution DependencyResolver::resolve(const std::vector<DependencyNod
   DependencyResolution result;
   const std::size_t n = nodes.size();
   std::vector<bool> alive(n, true);
+  for (std::size_t i = 0; i < n; ++i) alive[i] = !nodes[i].refused;
 
   // id → indices of enabled providers, in input order.
   std::map<std::string, std::vector<std::size_t>> providers;
@@ -42,6 +43,7 @@ DependencyResolution DependencyResolver::resolve(const std::vector<DependencyNod
 
   // 1. Requirements nobody enabled provides.
   for (std::size_t i = 0; i < n; ++i) {
+    if (!alive[i]) continue;
     for (const auto& id : nodes[i].requires_) {
       if (hostServices.count(id) || providers.count(id)) continue;
       std::string reason = inQuotes(nodes[i].name) + " requires " + inQuotes(id) + ", which no enabled plugin provides";

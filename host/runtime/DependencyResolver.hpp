@@ -34,6 +34,9 @@ struct DependencyNode {
   std::string name;
   std::vector<std::string> provides;
   std::vector<std::string> requires_;
+  // Already refused by the caller (e.g. bad settings): never started, and
+  // its dependents are refused naming it; not repeated in `refused`.
+  bool refused = false;
 };
 
 struct DependencyResolution {

@@ -180,9 +180,10 @@ void PluginManager::select(const std::vector<std::string>& enabled, const std::m
       p.configJson_ = effective.dump();
     } catch (const Error& e) {
       refuse(p, p.path() + ": " + inQuotes(p.name()) + " settings rejected: " + configOrigin + ": " + e.what());
+      nodes.push_back(DependencyNode{p.name(), p.description().provides, p.description().requires_, true});
       continue;
     }
-    nodes.push_back(DependencyNode{p.name(), p.description().provides, p.description().requires_});
+    nodes.push_back(DependencyNode{p.name(), p.description().provides, p.description().requires_, false});
   }
 
   auto resolution = DependencyResolver::resolve(nodes, hostServices, dormant);

@@ -99,7 +99,10 @@ class PluginManagerTest : public CppUnit::TestFixture {
                 kDir + "/cycle-b.so: dependency cycle: fixture-cycle-a -[fixture.cycle-b/1]-> fixture-cycle-b -[fixture.cycle-a/1]-> fixture-cycle-a");
     assertState(byFile(m, "lonely.so"), PluginState::Refused,
                 kDir + "/lonely.so: \"fixture-lonely\" requires \"fixture.absent/1\", which no enabled plugin provides");
-    CPPUNIT_ASSERT(m.order() == (std::vector<std::string>{"fixture-good", "fixture-dependent", "fixture-failload", "fixture-failstart", "fixture-sigil"}));
+    std::string order;
+    for (const auto& name : m.order()) order += name + " ";
+    // Discovery (file name) order, each plugin after what it requires.
+    CPPUNIT_ASSERT_EQUAL(std::string("fixture-failload fixture-failstart fixture-good fixture-dependent fixture-sigil "), order);
 
     // The host's lifecycle: sigils, then the node service, then components.
     m.load(RTK_PLUGIN_SIGIL);
@@ -154,8 +157,7 @@ class PluginManagerTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(e.code() == Errc::Config);
       CPPUNIT_ASSERT_EQUAL("test.conf: Plugins.Enabled: no plugin named \"fixture-nope\" was found in " + kDir +
                                " — available: fixture-cycle-a, fixture-cycle-b, fixture-dependent, fixture-failload, "
-                               "fixture-failstart, fixture-good, fixture-lonely, fixture-major, fixture-minor, fixture-sigil, "
-                               "fixture-small",
+                               "fixture-failstart, fixture-good, fixture-lonely, fixture-sigil",
                            std::string(e.what()));
     }
   }

@@ -148,7 +148,7 @@ class RealNodeComparisonTest : public CppUnit::TestFixture {
     down.lastErrorTime = std::chrono::system_clock::now() - 1s;
     fake.peers = {up, down};
     fake.tree = {{testKey(1), testKey(2), 2}, {testKey(2), testKey(2), 1}};
-    fake.paths = {{testKey(2), {}, 7}};
+    fake.paths = {{testKey(2), {1, 3}, 7}};
     fake.sessions = {{testKey(2), 142, 5, 3s}};
     fake.nodeInfo = rtk::core::proto::NodeInfo::build(R"({"hello":"a"})", false);
     fake.remoteSelf = rtk::core::proto::ProtoDispatcher::selfReplyBody(rtk::SelfInfo{testKey(2), 2});
