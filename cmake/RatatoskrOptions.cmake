@@ -1,5 +1,6 @@
 # Build switches shared by every target in the tree.
 option(RTK_BUILD_TESTS "Build the CppUnit suites, fixtures and interop tests" ON)
+option(RTK_BUILD_EXAMPLES "Build examples/ in tree (a compile check; tests build the plugin examples out of tree)" ON)
 option(RTK_WERROR "Treat compiler warnings as errors (CI turns this on)" OFF)
 set(RTK_SANITIZE "" CACHE STRING "Sanitizers to build with: '', 'address,undefined' or 'thread'")
 option(RTK_FUZZ "Build libFuzzer targets (needs clang)" OFF)
@@ -7,7 +8,9 @@ option(RTK_FUZZ "Build libFuzzer targets (needs clang)" OFF)
 # Warnings for our own code only: third-party sources (lwIP) get their own flags.
 add_library(rtk_warnings INTERFACE)
 target_compile_options(rtk_warnings INTERFACE
-  -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers
+  -Wall -Wextra -Wno-missing-field-initializers
+  $<$<COMPILE_LANG_AND_ID:CXX,GNU>:-Wshadow=local -Wnon-virtual-dtor>
+  $<$<COMPILE_LANG_AND_ID:CXX,Clang>:-Wnon-virtual-dtor>
   $<$<BOOL:${RTK_WERROR}>:-Werror>)
 
 if(RTK_SANITIZE)

@@ -45,32 +45,6 @@ const std::vector<std::string> kLogKeys = {"Level"};
 
 std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
 
-json::Value fromPoco(const Poco::Dynamic::Var& v) {
-  if (v.isEmpty()) return json::Value();
-  if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
-    auto obj = v.extract<Poco::JSON::Object::Ptr>();
-    json::Value out = json::Value::object();
-    if (!obj) return out;
-    for (const auto& name : obj->getNames()) out.set(name, fromPoco(obj->get(name)));
-    return out;
-  }
-  if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
-    auto arr = v.extract<Poco::JSON::Array::Ptr>();
-    json::Value out = json::Value::array();
-    if (!arr) return out;
-    for (std::size_t i = 0; i < arr->size(); ++i) out.push(fromPoco(arr->get(static_cast<unsigned>(i))));
-    return out;
-  }
-  if (v.isBoolean()) return json::Value(v.extract<bool>());
-  if (v.isString()) return json::Value(v.extract<std::string>());
-  if (v.isInteger()) {
-    if (v.isSigned()) return json::Value(static_cast<long long>(v.convert<Poco::Int64>()));
-    return json::Value(static_cast<unsigned long long>(v.convert<Poco::UInt64>()));
-  }
-  if (v.isNumeric()) return json::Value(v.convert<double>());
-  throw Error(Errc::Config, std::string("unsupported JSON value of type ") + v.type().name());
-}
-
 // Poco::JSON gives no position; the stream offset after the failure does:
 // it is just past the offending byte, except for trailing garbage, where the
 // parser stops in front of it. The text is parsed with one extra "\n", so
@@ -437,7 +411,7 @@ HostConfig ConfParser::parseText(std::string_view input, const std::string& orig
     throw Error(Errc::Config, map.where(origin, at) + ": duplicate key " + inQuotes(path) + firstAt);
   }
 
-  json::Value root = fromPoco(parsed);
+  json::Value root = json::fromPoco(parsed);
   if (!root.isObject()) throw Error(Errc::Config, map.where(origin, map.valueOffset("").value_or(0)) +
                                                       ": the conf file must hold one JSON object, got " + root.typeName());
   HostConfig out;

@@ -1,8 +1,12 @@
-// rtk::json — a small JSON value, parser and writer for the plugin boundary.
+// rtk::json — a JSON value type for the plugin boundary, read and written by
+// Poco::JSON.
 //
 // JSON crosses the C ABI as UTF-8 text (config, NodeInfo, structured node
-// results). Plugins are built without the host's libraries, so the SDK brings
-// its own reader and writer: header-only, strict RFC 8259, no dependencies.
+// results). This header gives plugins a plain value type over that text;
+// parsing and writing are Poco::JSON's (Parser, Stringifier), so a plugin
+// using it links Poco::JSON and Poco::Foundation (ratatoskr::sdk and
+// ratatoskr-sdk.pc carry those). fromPoco()/toPoco() convert to and from
+// Poco's own JSON values for code that prefers them.
 //
 //   auto cfg = rtk::json::Value::parse(text);        // throws rtk::Error
 //   auto ms = cfg.get("intervalMs").asUint64();
@@ -10,10 +14,10 @@
 //   out.set("peers", 3);
 //   std::string text = out.dump();                    // {"peers":3}
 //
-// Objects keep their members in insertion order and refuse duplicate keys
-// when parsing. Integers are exact over the whole int64 and uint64 ranges;
-// other numbers are doubles. Strings must be valid UTF-8; \u escapes
-// (including surrogate pairs) are decoded to UTF-8.
+// Objects keep their members in insertion order; a key repeated in parsed
+// text keeps its last value. Integers are exact over the whole int64 and
+// uint64 ranges; other numbers are doubles. Strings must be valid UTF-8;
+// \u escapes (including surrogate pairs) are decoded to UTF-8.
 //
 // Errors: rtk::Error(Errc::InvalidArgument) — "json: at byte N: <reason>"
 // from parse(), "json: expected <type>, got <type>" from the as*() accessors.
@@ -21,10 +25,20 @@
 // number of threads at once.
 #pragma once
 
-#include <charconv>
+#include <Poco/Dynamic/Var.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/JSONString.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -216,96 +230,22 @@ class Value {
     }
   }
 
-  // ---- text ----
+  // ---- text (Poco::JSON underneath) ----
+  // Parses RFC 8259 JSON with Poco::JSON::Parser. Object members keep their
+  // order; a repeated key keeps its last value (Poco's rule). At most
+  // `maxDepth` nested arrays/objects. Throws rtk::Error(InvalidArgument)
+  // "json: at byte N: <reason>".
   static Value parse(std::string_view text, std::size_t maxDepth = 128);
-  // Compact JSON (no spaces), or indented by `indent` spaces per level.
-  std::string dump(int indent = 0) const {
-    std::string out;
-    write(out, indent, 0);
-    return out;
-  }
+  // Compact JSON (no spaces), or indented by `indent` spaces per level;
+  // written by Poco::JSON::Stringifier. Non-finite doubles become null.
+  std::string dump(int indent = 0) const;
 
  private:
-  friend class Parser;
-
   [[noreturn]] void mismatch(const char* expected) const {
     throw Error(Errc::InvalidArgument, std::string("json: expected ") + expected + ", got " + typeName());
   }
   [[noreturn]] void rangeError(const char* what) const {
     throw Error(Errc::InvalidArgument, std::string("json: ") + dump() + " does not fit " + what);
-  }
-
-  static void writeString(std::string& out, std::string_view s) {
-    static const char* hex = "0123456789abcdef";
-    out.push_back('"');
-    for (char ch : s) {
-      auto c = static_cast<unsigned char>(ch);
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            out += "\\u00";
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 0x0f]);
-          } else {
-            out.push_back(ch);
-          }
-      }
-    }
-    out.push_back('"');
-  }
-
-  void write(std::string& out, int indent, int level) const {
-    auto newline = [&](int lvl) {
-      if (indent <= 0) return;
-      out.push_back('\n');
-      out.append(static_cast<std::size_t>(indent * lvl), ' ');
-    };
-    switch (type_) {
-      case Type::Null: out += "null"; break;
-      case Type::Bool: out += bool_ ? "true" : "false"; break;
-      case Type::Int: out += std::to_string(int_); break;
-      case Type::Uint: out += std::to_string(uint_); break;
-      case Type::Double: {
-        if (!std::isfinite(double_)) {
-          out += "null";  // JSON has no NaN or infinity
-          break;
-        }
-        char buf[32];
-        auto r = std::to_chars(buf, buf + sizeof buf, double_);
-        out.append(buf, r.ptr);
-        break;
-      }
-      case Type::String: writeString(out, string_); break;
-      case Type::Array:
-        out.push_back('[');
-        for (std::size_t i = 0; i < items_.size(); ++i) {
-          if (i) out.push_back(',');
-          newline(level + 1);
-          items_[i].write(out, indent, level + 1);
-        }
-        if (!items_.empty()) newline(level);
-        out.push_back(']');
-        break;
-      case Type::Object:
-        out.push_back('{');
-        for (std::size_t i = 0; i < items_.size(); ++i) {
-          if (i) out.push_back(',');
-          newline(level + 1);
-          writeString(out, keys_[i]);
-          out += indent > 0 ? ": " : ":";
-          items_[i].write(out, indent, level + 1);
-        }
-        if (!items_.empty()) newline(level);
-        out.push_back('}');
-        break;
-    }
   }
 
   Type type_ = Type::Null;
@@ -318,272 +258,128 @@ class Value {
   std::vector<Value> items_;       // array elements or object member values
 };
 
-// The recursive-descent reader behind Value::parse.
-class Parser {
- public:
-  Parser(std::string_view text, std::size_t maxDepth) : text_(text), maxDepth_(maxDepth) {}
-
-  Value parseDocument() {
-    skipSpace();
-    Value v = parseValue(0);
-    skipSpace();
-    if (pos_ != text_.size()) fail("unexpected text after the JSON value");
-    return v;
+// Conversions to and from Poco's JSON values (Poco::JSON::Object::Ptr,
+// Poco::JSON::Array::Ptr, scalars, an empty Var for null). Objects built by
+// toPoco keep their member order. fromPoco throws rtk::Error(InvalidArgument)
+// for a Var that holds no JSON type.
+inline Value fromPoco(const Poco::Dynamic::Var& v) {
+  if (v.isEmpty()) return Value();
+  if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
+    auto obj = v.extract<Poco::JSON::Object::Ptr>();
+    Value out = Value::object();
+    if (!obj) return out;
+    for (const auto& name : obj->getNames()) out.set(name, fromPoco(obj->get(name)));
+    return out;
   }
-
- private:
-  [[noreturn]] void fail(const std::string& why) const {
-    throw Error(Errc::InvalidArgument, "json: at byte " + std::to_string(pos_) + ": " + why);
+  if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
+    auto arr = v.extract<Poco::JSON::Array::Ptr>();
+    Value out = Value::array();
+    if (!arr) return out;
+    for (std::size_t i = 0; i < arr->size(); ++i) out.push(fromPoco(arr->get(static_cast<unsigned>(i))));
+    return out;
   }
-  bool atEnd() const { return pos_ >= text_.size(); }
-  char peek() const { return atEnd() ? '\0' : text_[pos_]; }
-  void skipSpace() {
-    while (!atEnd()) {
-      char c = text_[pos_];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-      ++pos_;
+  if (v.isBoolean()) return Value(v.extract<bool>());
+  if (v.isString()) return Value(v.extract<std::string>());
+  if (v.isInteger()) {
+    if (v.isSigned()) return Value(static_cast<long long>(v.convert<Poco::Int64>()));
+    return Value(static_cast<unsigned long long>(v.convert<Poco::UInt64>()));
+  }
+  if (v.isNumeric()) return Value(v.convert<double>());
+  throw Error(Errc::InvalidArgument, std::string("json: a value of C++ type ") + v.type().name() + " is not JSON");
+}
+
+inline Poco::Dynamic::Var toPoco(const Value& v) {
+  switch (v.type()) {
+    case Type::Null: return Poco::Dynamic::Var();
+    case Type::Bool: return v.asBool();
+    case Type::Int: return static_cast<Poco::Int64>(v.asInt64());
+    case Type::Uint: return static_cast<Poco::UInt64>(v.asUint64());
+    case Type::Double: {
+      double d = v.asDouble();
+      return std::isfinite(d) ? Poco::Dynamic::Var(d) : Poco::Dynamic::Var();
     }
-  }
-  void expectWord(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) fail("invalid literal (expected " + std::string(word) + ")");
-    pos_ += word.size();
-  }
-
-  Value parseValue(std::size_t depth) {
-    if (atEnd()) fail("unexpected end of text");
-    switch (peek()) {
-      case '{': return parseObject(depth + 1);
-      case '[': return parseArray(depth + 1);
-      case '"': return Value(parseString());
-      case 't': expectWord("true"); return Value(true);
-      case 'f': expectWord("false"); return Value(false);
-      case 'n': expectWord("null"); return Value();
-      default:
-        if (peek() == '-' || (peek() >= '0' && peek() <= '9')) return parseNumber();
-        fail(std::string("unexpected character '") + peek() + "'");
-    }
-  }
-
-  Value parseObject(std::size_t depth) {
-    if (depth > maxDepth_) fail("nested deeper than " + std::to_string(maxDepth_) + " levels");
-    ++pos_;  // '{'
-    Value obj = Value::object();
-    skipSpace();
-    if (peek() == '}') {
-      ++pos_;
-      return obj;
-    }
-    for (;;) {
-      skipSpace();
-      if (peek() != '"') fail("expected a string as object key");
-      std::size_t keyPos = pos_;
-      std::string key = parseString();
-      if (obj.find(key)) {
-        pos_ = keyPos;
-        fail("duplicate key \"" + key + "\"");
-      }
-      skipSpace();
-      if (peek() != ':') fail("expected ':' after object key");
-      ++pos_;
-      skipSpace();
-      Value v = parseValue(depth);
-      obj.keys_.push_back(std::move(key));
-      obj.items_.push_back(std::move(v));
-      skipSpace();
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (peek() == '}') {
-        ++pos_;
-        return obj;
-      }
-      fail("expected ',' or '}' in object");
-    }
-  }
-
-  Value parseArray(std::size_t depth) {
-    if (depth > maxDepth_) fail("nested deeper than " + std::to_string(maxDepth_) + " levels");
-    ++pos_;  // '['
-    Value arr = Value::array();
-    skipSpace();
-    if (peek() == ']') {
-      ++pos_;
+    case Type::String: return v.asString();
+    case Type::Array: {
+      Poco::JSON::Array::Ptr arr = new Poco::JSON::Array(Poco::JSON_PRESERVE_KEY_ORDER);
+      for (std::size_t i = 0; i < v.size(); ++i) arr->add(toPoco(v.at(i)));
       return arr;
     }
-    for (;;) {
-      skipSpace();
-      arr.items_.push_back(parseValue(depth));
-      skipSpace();
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (peek() == ']') {
-        ++pos_;
-        return arr;
-      }
-      fail("expected ',' or ']' in array");
+    case Type::Object: {
+      Poco::JSON::Object::Ptr obj = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      for (std::size_t i = 0; i < v.size(); ++i) obj->set(v.keyAt(i), toPoco(v.at(i)));
+      return obj;
     }
   }
+  return Poco::Dynamic::Var();
+}
 
-  Value parseNumber() {
-    std::size_t start = pos_;
-    bool negative = peek() == '-';
-    if (negative) ++pos_;
-    if (peek() == '0') {
-      ++pos_;
-    } else if (peek() >= '1' && peek() <= '9') {
-      while (peek() >= '0' && peek() <= '9') ++pos_;
+namespace detail {
+
+// Poco's messages quote the offending byte raw; keep the error on one
+// printable line.
+inline std::string printableReason(const std::string& message) {
+  std::string out;
+  static const char* hex = "0123456789abcdef";
+  for (char ch : message) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(ch);
     } else {
-      fail("invalid number");
-    }
-    bool integral = true;
-    if (peek() == '.') {
-      integral = false;
-      ++pos_;
-      if (!(peek() >= '0' && peek() <= '9')) fail("invalid number: digits expected after '.'");
-      while (peek() >= '0' && peek() <= '9') ++pos_;
-    }
-    if (peek() == 'e' || peek() == 'E') {
-      integral = false;
-      ++pos_;
-      if (peek() == '+' || peek() == '-') ++pos_;
-      if (!(peek() >= '0' && peek() <= '9')) fail("invalid number: digits expected in exponent");
-      while (peek() >= '0' && peek() <= '9') ++pos_;
-    }
-    const char* first = text_.data() + start;
-    const char* last = text_.data() + pos_;
-    if (integral) {
-      if (negative) {
-        std::int64_t v = 0;
-        auto r = std::from_chars(first, last, v);
-        if (r.ec == std::errc() && r.ptr == last) return Value(static_cast<long long>(v));
-      } else {
-        std::uint64_t v = 0;
-        auto r = std::from_chars(first, last, v);
-        if (r.ec == std::errc() && r.ptr == last) return Value(static_cast<unsigned long long>(v));
-      }
-      // Too large for 64 bits: keep it as a double, as other readers do.
-    }
-    double d = 0;
-    auto r = std::from_chars(first, last, d);
-    if (r.ptr != last || r.ec != std::errc()) {
-      pos_ = start;
-      fail(r.ec == std::errc::result_out_of_range ? "number out of range" : "invalid number");
-    }
-    return Value(d);
-  }
-
-  static void appendUtf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-      out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+      out += "\\x";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 0x0f]);
     }
   }
+  return out;
+}
 
-  std::uint32_t parseHex4() {
-    if (pos_ + 4 > text_.size()) fail("truncated \\u escape");
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-      int n = rtk::detail::hexNibble(text_[pos_++]);
-      if (n < 0) fail("invalid \\u escape");
-      v = v << 4 | static_cast<std::uint32_t>(n);
-    }
-    return v;
-  }
-
-  // Copies one well-formed UTF-8 sequence starting at pos_ (RFC 3629: no
-  // overlongs, no surrogates, at most U+10FFFF).
-  void copyUtf8(std::string& out) {
-    auto b0 = static_cast<unsigned char>(text_[pos_]);
-    std::size_t len = b0 >= 0xf0 ? 4 : b0 >= 0xe0 ? 3 : 2;
-    if (b0 < 0xc2 || b0 > 0xf4) fail("invalid UTF-8");
-    if (pos_ + len > text_.size()) fail("truncated UTF-8 sequence");
-    auto b1 = static_cast<unsigned char>(text_[pos_ + 1]);
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (b0 == 0xe0) lo = 0xa0;
-    if (b0 == 0xed) hi = 0x9f;
-    if (b0 == 0xf0) lo = 0x90;
-    if (b0 == 0xf4) hi = 0x8f;
-    if (b1 < lo || b1 > hi) fail("invalid UTF-8");
-    for (std::size_t i = 2; i < len; ++i) {
-      auto b = static_cast<unsigned char>(text_[pos_ + i]);
-      if (b < 0x80 || b > 0xbf) fail("invalid UTF-8");
-    }
-    out.append(text_.data() + pos_, len);
-    pos_ += len;
-  }
-
-  std::string parseString() {
-    ++pos_;  // opening quote
-    std::string out;
-    for (;;) {
-      if (atEnd()) fail("unterminated string");
-      auto c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '"') {
-        ++pos_;
-        return out;
-      }
-      if (c < 0x20) fail("control character in string (escape it)");
-      if (c >= 0x80) {
-        copyUtf8(out);
-        continue;
-      }
-      if (c != '\\') {
-        out.push_back(static_cast<char>(c));
-        ++pos_;
-        continue;
-      }
-      ++pos_;
-      if (atEnd()) fail("unterminated string");
-      char e = text_[pos_++];
-      switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'u': {
-          std::uint32_t cp = parseHex4();
-          if (cp >= 0xd800 && cp <= 0xdbff) {
-            if (text_.substr(pos_, 2) != "\\u") fail("unpaired surrogate in \\u escape");
-            pos_ += 2;
-            std::uint32_t low = parseHex4();
-            if (low < 0xdc00 || low > 0xdfff) fail("unpaired surrogate in \\u escape");
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-          } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-            fail("unpaired surrogate in \\u escape");
-          }
-          appendUtf8(out, cp);
-          break;
-        }
-        default: --pos_; fail(std::string("invalid escape '\\") + e + "'");
-      }
-    }
-  }
-
-  std::string_view text_;
-  std::size_t maxDepth_;
-  std::size_t pos_ = 0;
-};
+}  // namespace detail
 
 inline Value Value::parse(std::string_view text, std::size_t maxDepth) {
-  return Parser(text, maxDepth).parseDocument();
+  // Poco's ParseHandler only accepts an object or an array at the top
+  // (a bare scalar ends in "empty stack"), so a scalar document is read as
+  // the only element of an array: one byte of prefix, one more level.
+  auto first = text.find_first_not_of(" \t\r\n");
+  bool wrapped = first != std::string_view::npos && text[first] != '{' && text[first] != '[';
+  std::string doc = wrapped ? "[" + std::string(text) + "\n]" : std::string(text);
+  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+  parser.setDepth(wrapped ? maxDepth + 1 : maxDepth);
+  std::istringstream in{doc};
+  auto fail = [&](std::size_t docOffset, const std::string& reason) {
+    std::size_t at = wrapped ? (docOffset > 0 ? docOffset - 1 : 0) : docOffset;
+    at = std::min(at, text.size());
+    throw Error(Errc::InvalidArgument, "json: at byte " + std::to_string(at) + ": " + detail::printableReason(reason));
+  };
+  Poco::Dynamic::Var result;
+  try {
+    result = parser.parse(in);
+  } catch (const Poco::Exception& e) {
+    // Poco keeps no positions; where the stream stopped is just past the
+    // offending byte, or in front of trailing text.
+    in.clear();
+    auto tell = in.tellg();
+    std::size_t at = tell < 0 ? doc.size() : static_cast<std::size_t>(tell);
+    std::string reason = e.message().empty() ? e.displayText() : e.message();
+    if (reason.find("Excess characters") != std::string::npos) {
+      fail(at, "unexpected text after the JSON value");
+    }
+    if (wrapped && at >= doc.size()) {
+      // The closing "\n]" was reached: the scalar itself was cut short.
+      fail(doc.size() - 2, "unexpected end of text");
+    }
+    fail(at > 0 ? at - 1 : 0, reason);
+  }
+  if (!wrapped) return fromPoco(result);
+  auto arr = result.extract<Poco::JSON::Array::Ptr>();
+  if (arr->size() != 1) fail(doc.size() - 2, "more than one JSON value");
+  return fromPoco(arr->get(0));
+}
+
+inline std::string Value::dump(int indent) const {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(toPoco(*this), out, indent > 0 ? static_cast<unsigned>(indent) : 0u, -1,
+                                     Poco::JSON_PRESERVE_KEY_ORDER | Poco::JSON_WRAP_STRINGS);
+  return out.str();
 }
 
 }  // namespace rtk::json
