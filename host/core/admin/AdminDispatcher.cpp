@@ -3,54 +3,45 @@
 #include <exception>
 #include <optional>
 
-#include "core/proto/JsonValue.hpp"
-#include "core/proto/JsonWriter.hpp"
+#include "core/proto/Json.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::admin {
 
-using proto::JsonValue;
-using proto::JsonWriter;
+namespace json = proto::json;
 
 namespace {
 
 // The request as Go's AdminSocketRequest holds it after json.Unmarshal.
 struct Request {
   std::string name;
-  std::optional<std::string_view> arguments;  // raw text; absent: "{}"
+  std::optional<json::Var> arguments;  // absent: {}
   bool keepAlive = false;
 };
 
-// Go's Encoder: marshal compactly, indent with two spaces, end with a newline.
-std::string encode(std::string_view compact) {
-  std::string out = JsonWriter::indent(compact);
-  out.push_back('\n');
-  return out;
+// ASCII case-insensitive equality (Go matches field names case-insensitively).
+bool sameName(std::string_view a, std::string_view b) {
+  return AdminDispatcher::lowercase(a) == AdminDispatcher::lowercase(b);
 }
 
-// {"status":…,"error":…,"request":{…},"response":…}; `request` null means
-// the zero request Go echoes when nothing could be unmarshalled.
-std::string reply(const Request* request, std::string_view error, const std::string* response) {
-  JsonWriter w;
-  w.beginObject();
-  w.key("status").string(error.empty() ? "success" : "error");
-  if (!error.empty()) w.key("error").string(error);
-  w.key("request").beginObject();
-  w.key("request").string(request ? request->name : std::string());
+// {"status":…,"error":…,"request":{…},"response":…}, indented, with a
+// trailing newline as Go's json.Encoder writes it. `request` null means the
+// zero request Go echoes when nothing could be unmarshalled.
+std::string reply(const Request* request, std::string_view error, const json::Var* response) {
+  json::ObjectPtr echo = json::object();
+  echo->set("request", request ? request->name : std::string());
   if (request) {
-    w.key("arguments");
-    w.raw(request->arguments.value_or("{}"));
-    if (request->keepAlive) w.key("keepalive").boolean(true);
+    echo->set("arguments", request->arguments ? *request->arguments : json::Var(json::object()));
+    if (request->keepAlive) echo->set("keepalive", true);
   }
-  w.endObject();
-  w.key("response");
-  if (response) {
-    w.raw(*response);
-  } else {
-    w.null();
-  }
-  w.endObject();
-  return encode(w.text());
+  json::ObjectPtr out = json::object();
+  out->set("status", std::string(error.empty() ? "success" : "error"));
+  if (!error.empty()) out->set("error", std::string(error));
+  out->set("request", echo);
+  out->set("response", response ? *response : json::Var());
+  std::string text = json::writeIndented(out);
+  text.push_back('\n');
+  return text;
 }
 
 }  // namespace
@@ -90,22 +81,24 @@ std::vector<std::string> AdminDispatcher::commands() const {
 
 std::string AdminDispatcher::list() const {
   // admin.ListResponse: entries sorted by command; "fields" omitted when empty.
-  JsonWriter w;
-  w.beginObject().key("list").beginArray();
-  std::lock_guard lock(mutex_);
-  for (const auto& [name, e] : handlers_) {
-    w.beginObject();
-    w.key("command").string(name);
-    w.key("description").string(e->description);
-    if (!e->fields.empty()) {
-      w.key("fields").beginArray();
-      for (const auto& f : e->fields) w.string(f);
-      w.endArray();
+  json::ArrayPtr entries = json::array();
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, e] : handlers_) {
+      json::ObjectPtr entry = json::object();
+      entry->set("command", name);
+      entry->set("description", e->description);
+      if (!e->fields.empty()) {
+        json::ArrayPtr fields = json::array();
+        for (const auto& f : e->fields) fields->add(f);
+        entry->set("fields", fields);
+      }
+      entries->add(entry);
     }
-    w.endObject();
   }
-  w.endArray().endObject();
-  return w.take();
+  json::ObjectPtr out = json::object();
+  out->set("list", entries);
+  return json::write(out);
 }
 
 std::string AdminDispatcher::failedToFindRequest(std::string_view detail) {
@@ -115,29 +108,34 @@ std::string AdminDispatcher::failedToFindRequest(std::string_view detail) {
 }
 
 AdminDispatcher::Reply AdminDispatcher::handle(std::string_view text) const {
-  auto value = JsonValue::parse(text);
+  auto value = json::tryParse(text);
   if (!value) return {failedToFindRequest(), false};
 
+  // As json.Unmarshal into AdminSocketRequest: members matched
+  // case-insensitively, unknown ones ignored, null leaves a field alone, a
+  // wrong type fails the whole request (fields read so far stay set).
   Request req;
   bool typeError = false;
-  if (value->kind() == JsonValue::Kind::Object) {
-    for (const auto& [key, member] : value->members()) {
-      const std::string folded = JsonValue::foldName(key);
-      if (folded == "REQUEST") {
-        if (member.kind() == JsonValue::Kind::String)
-          req.name = member.string();
-        else if (!member.isNull())
+  if (json::ObjectPtr o = json::asObject(*value)) {
+    std::vector<std::string> names;
+    o->getNames(names);
+    for (const auto& key : names) {
+      const json::Var member = o->get(key);
+      if (sameName(key, "request")) {
+        if (member.isString())
+          req.name = member.extract<std::string>();
+        else if (!member.isEmpty())
           typeError = true;
-      } else if (folded == "ARGUMENTS") {
-        req.arguments = member.raw();
-      } else if (folded == "KEEPALIVE") {
-        if (member.kind() == JsonValue::Kind::Bool)
-          req.keepAlive = member.boolean();
-        else if (!member.isNull())
+      } else if (sameName(key, "arguments")) {
+        req.arguments = member;
+      } else if (sameName(key, "keepalive")) {
+        if (member.isBoolean())
+          req.keepAlive = member.extract<bool>();
+        else if (!member.isEmpty())
           typeError = true;
       }
     }
-  } else if (!value->isNull()) {
+  } else if (!value->isEmpty()) {
     typeError = true;
   }
   if (typeError) return {reply(nullptr, "Failed to unmarshal request", nullptr), req.keepAlive};
@@ -152,10 +150,11 @@ AdminDispatcher::Reply AdminDispatcher::handle(std::string_view text) const {
   if (!entry) return {reply(&req, "Unknown action '" + name + "', try 'list' for help", nullptr), req.keepAlive};
 
   std::string error;
-  std::optional<std::string> response;
+  std::optional<json::Var> response;
   try {
-    std::string out = entry->handler(req.arguments.value_or("{}"));
-    response = JsonWriter::compact(out);
+    const std::string arguments = req.arguments ? json::write(*req.arguments) : std::string("{}");
+    std::string out = entry->handler(arguments);
+    response = json::tryParse(out);
     if (!response) error = "Failed to marshal response: the handler returned invalid JSON";
   } catch (const Error& e) {
     error = e.what();

@@ -3,15 +3,17 @@
 //
 // A request is one JSON value:
 //   {"request": "<name>", "arguments": {…}, "keepalive": true}
-// and each gets one reply, indented as Go's json.Encoder with two spaces and
-// a trailing newline:
+// and each gets one reply, indented by two spaces with a trailing newline:
 //   {"status": "success", "request": {…}, "response": {…}}
 //   {"status": "error", "error": "…", "request": {…}, "response": null}
-// "request" echoes the parsed request (arguments compacted; "arguments"
+// Field names, JSON types and shapes are the real node's; the text is
+// Poco::JSON's (parsed by Poco::JSON::Parser, written by its Stringifier),
+// so spacing, escaping and number spelling may differ from Go's while
+// meaning the same. "request" echoes the parsed request ("arguments"
 // defaults to {}, "keepalive" only when true). Names are case-insensitive.
 // Errors, with the real node's texts:
-//   "Failed to find request"        the stream held no valid JSON value (the
-//                                   connection is then closed)
+//   "Failed to find request"        the text is not JSON (the connection is
+//                                   then closed)
 //   "Failed to unmarshal request"   the value is not a request object
 //                                   ("request" not a string, "keepalive" not
 //                                   a bool, or not an object at all)
@@ -21,9 +23,9 @@
 // As with Go's decoder, a request that fails to unmarshal still keeps the
 // connection open when it carried "keepalive": true.
 //
-// Handlers: AdminInterface::AdminHandler — the raw "arguments" text in, the
-// "response" JSON text out; throwing rtk::Error answers with its message.
-// "list" is built in.
+// Handlers: AdminInterface::AdminHandler — the "arguments" value in (as
+// compact JSON text written by Poco, "{}" when absent), the "response" JSON
+// text out; throwing rtk::Error answers with its message. "list" is built in.
 //
 // Thread-safety: addHandler and handle may be called from any thread,
 // concurrently; handlers run on the thread that calls handle(), with no lock

@@ -4,10 +4,11 @@
 //   json: cannot unmarshal number into Go value of type admin.GetSelfRequest
 //   json: cannot unmarshal number into Go struct field GetNodeInfoRequest.key of type string
 //
-// Go's rules: null (or no arguments) leaves every field empty; keys match
-// field names exactly or case-insensitively; the last matching key wins; a
-// null member leaves the field alone; unknown members are ignored; the first
-// type error is reported after the whole object was read.
+// Parsed with Poco::JSON; Go's rules applied to the result: null (or no
+// arguments) leaves every field empty; keys match field names
+// case-insensitively; a null member leaves the field alone; unknown members
+// are ignored; the first type error is reported after the whole object was
+// read. Text that is not JSON at all gets Poco's reason.
 //
 // Pure functions, thread-safe.
 #pragma once

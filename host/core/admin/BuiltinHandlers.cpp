@@ -1,20 +1,26 @@
 #include "core/admin/BuiltinHandlers.hpp"
 
+#include <Poco/Exception.h>
+#include <Poco/HexBinaryDecoder.h>
+#include <Poco/HexBinaryEncoder.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <iterator>
+#include <sstream>
 
 #include "core/address/Address.hpp"
 #include "core/admin/ArgumentReader.hpp"
-#include "core/admin/GoHex.hpp"
 #include "core/proto/BuildInfo.hpp"
-#include "core/proto/JsonWriter.hpp"
+#include "core/proto/Json.hpp"
 #include "core/proto/ProtoHandler.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/net.hpp"
 
 namespace rtk::core::admin {
 
-using proto::JsonWriter;
+namespace json = proto::json;
 using proto::ProtoHandler;
 
 namespace {
@@ -37,26 +43,47 @@ double goSeconds(std::chrono::nanoseconds d) {
 // error with the Go type's name in it.
 void noArguments(std::string_view arguments, std::string_view goType) { ArgumentReader::read(arguments, goType, {}); }
 
+// Hex of any length, as hex.DecodeString: nullopt on success, else why not.
+// Like Go, a bad digit anywhere is reported before an odd length.
+std::optional<std::string> decodeHex(const std::string& text, Bytes& out) {
+  out.clear();
+  const std::size_t even = text.size() / 2 * 2;
+  if (text.find_first_of(" \t\r\n") != std::string::npos)  // Poco's decoder would skip these
+    return std::string("invalid byte: whitespace");
+  try {
+    std::istringstream in(text.substr(0, even));
+    Poco::HexBinaryDecoder decoder(in);
+    out.assign(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
+  } catch (const Poco::Exception& e) {
+    return "invalid byte: " + e.displayText();
+  }
+  if (out.size() != even / 2) return std::string("invalid byte");
+  if (even != text.size()) {
+    if (!std::isxdigit(static_cast<unsigned char>(text.back()))) return std::string("invalid byte");
+    return std::string("odd length hex string");
+  }
+  return std::nullopt;
+}
+
+std::string hexOf(const Bytes& b) {
+  std::ostringstream out;
+  Poco::HexBinaryEncoder encoder(out);
+  encoder.rdbuf()->setLineLength(0);
+  encoder.rdbuf()->setUppercase(false);
+  encoder.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+  encoder.close();
+  return out.str();
+}
+
 // The key argument of the debug handlers: hex, exactly 32 bytes.
 PublicKey debugKey(std::string_view arguments, std::string_view goType) {
   auto args = ArgumentReader::read(arguments, goType, {"key"});
   Bytes bytes;
-  if (auto err = GoHex::decode(args["key"], bytes)) throw Error(Errc::InvalidArgument, *err);
+  if (auto err = decodeHex(args["key"], bytes)) throw Error(Errc::InvalidArgument, "encoding/hex: " + *err);
   if (bytes.size() != PublicKey::size) throw Error(Errc::InvalidArgument, "invalid public key length");
   PublicKey key;
   std::copy(bytes.begin(), bytes.end(), key.bytes.begin());
   return key;
-}
-
-std::string hexOf(const Bytes& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(b.size() * 2);
-  for (auto c : b) {
-    s.push_back(digits[c >> 4]);
-    s.push_back(digits[c & 0xf]);
-  }
-  return s;
 }
 
 struct PeerRow {
@@ -70,16 +97,14 @@ struct PeerRow {
 std::string BuiltinHandlers::getSelf(NodeInterface& node, std::string_view arguments) {
   noArguments(arguments, "admin.GetSelfRequest");
   SelfInfo self = node.getSelf();
-  JsonWriter w;
-  w.beginObject();
-  w.key("build_name").string(proto::kBuildName);
-  w.key("build_version").string(proto::kBuildVersion);
-  w.key("key").string(self.key.hex());
-  w.key("address").string(formatAddress(node.address()));
-  w.key("routing_entries").uint(self.routingEntries);
-  w.key("subnet").string(formatAddress(node.subnet()) + "/64");
-  w.endObject();
-  return w.take();
+  json::ObjectPtr o = json::object();
+  o->set("build_name", std::string(proto::kBuildName));
+  o->set("build_version", std::string(proto::kBuildVersion));
+  o->set("key", self.key.hex());
+  o->set("address", formatAddress(node.address()));
+  o->set("routing_entries", static_cast<std::uint64_t>(self.routingEntries));
+  o->set("subnet", formatAddress(node.subnet()) + "/64");
+  return json::write(o);
 }
 
 std::string BuiltinHandlers::getPeers(NodeInterface& node, std::string_view arguments) {
@@ -105,72 +130,72 @@ std::string BuiltinHandlers::getPeers(NodeInterface& node, std::string_view argu
   });
 
   const auto now = std::chrono::system_clock::now();
-  JsonWriter w;
-  w.beginObject().key("peers").beginArray();
+  json::ArrayPtr list = json::array();
   for (const auto& r : rows) {
     const PeerInfo& p = *r.info;
-    w.beginObject();
-    if (!p.uri.empty()) w.key("remote").string(p.uri);
-    w.key("up").boolean(p.up);
-    w.key("inbound").boolean(p.inbound);
-    if (!r.key.empty()) w.key("address").string(addressOf(p.key));
-    w.key("key").string(r.key);
-    w.key("port").uint(p.port);
-    w.key("priority").uint(p.priority);
-    w.key("cost").uint(p.cost);
-    if (p.rxBytes) w.key("bytes_recvd").uint(p.rxBytes);
-    if (p.txBytes) w.key("bytes_sent").uint(p.txBytes);
-    if (p.rxRate) w.key("rate_recvd").uint(p.rxRate);
-    if (p.txRate) w.key("rate_sent").uint(p.txRate);
-    if (r.uptime != 0) w.key("uptime").number(r.uptime);
-    if (p.latency.count() > 0) w.key("latency").integer(p.latency.count());
+    json::ObjectPtr o = json::object();
+    if (!p.uri.empty()) o->set("remote", p.uri);
+    o->set("up", p.up);
+    o->set("inbound", p.inbound);
+    if (!r.key.empty()) o->set("address", addressOf(p.key));
+    o->set("key", r.key);
+    o->set("port", static_cast<std::uint64_t>(p.port));
+    o->set("priority", static_cast<std::uint64_t>(p.priority));
+    o->set("cost", static_cast<std::uint64_t>(p.cost));
+    if (p.rxBytes) o->set("bytes_recvd", static_cast<std::uint64_t>(p.rxBytes));
+    if (p.txBytes) o->set("bytes_sent", static_cast<std::uint64_t>(p.txBytes));
+    if (p.rxRate) o->set("rate_recvd", static_cast<std::uint64_t>(p.rxRate));
+    if (p.txRate) o->set("rate_sent", static_cast<std::uint64_t>(p.txRate));
+    if (r.uptime != 0) o->set("uptime", r.uptime);
+    if (p.latency.count() > 0) o->set("latency", static_cast<std::int64_t>(p.latency.count()));
     if (!p.lastError.empty()) {
       auto since = std::chrono::duration_cast<std::chrono::nanoseconds>(now - p.lastErrorTime).count();
-      if (since != 0) w.key("last_error_time").integer(since);
-      w.key("last_error").string(p.lastError);
+      if (since != 0) o->set("last_error_time", static_cast<std::int64_t>(since));
+      o->set("last_error", p.lastError);
     }
-    w.endObject();
+    list->add(o);
   }
-  w.endArray().endObject();
-  return w.take();
+  json::ObjectPtr out = json::object();
+  out->set("peers", list);
+  return json::write(out);
 }
 
 std::string BuiltinHandlers::getTree(NodeInterface& node, std::string_view arguments) {
   noArguments(arguments, "admin.GetTreeRequest");
   auto tree = node.getTree();
   std::stable_sort(tree.begin(), tree.end(), [](const TreeEntry& a, const TreeEntry& b) { return a.key < b.key; });
-  JsonWriter w;
-  w.beginObject().key("tree").beginArray();
+  json::ArrayPtr list = json::array();
   for (const auto& t : tree) {
-    w.beginObject();
-    w.key("address").string(addressOf(t.key));
-    w.key("key").string(t.key.hex());
-    w.key("parent").string(t.parent.hex());
-    w.key("sequence").uint(t.sequence);
-    w.endObject();
+    json::ObjectPtr o = json::object();
+    o->set("address", addressOf(t.key));
+    o->set("key", t.key.hex());
+    o->set("parent", t.parent.hex());
+    o->set("sequence", static_cast<std::uint64_t>(t.sequence));
+    list->add(o);
   }
-  w.endArray().endObject();
-  return w.take();
+  json::ObjectPtr out = json::object();
+  out->set("tree", list);
+  return json::write(out);
 }
 
 std::string BuiltinHandlers::getPaths(NodeInterface& node, std::string_view arguments) {
   noArguments(arguments, "admin.GetPathsRequest");
   auto paths = node.getPaths();
   std::stable_sort(paths.begin(), paths.end(), [](const PathEntry& a, const PathEntry& b) { return a.key < b.key; });
-  JsonWriter w;
-  w.beginObject().key("paths").beginArray();
+  json::ArrayPtr list = json::array();
   for (const auto& p : paths) {
-    w.beginObject();
-    w.key("address").string(addressOf(p.key));
-    w.key("key").string(p.key.hex());
-    w.key("path").beginArray();
-    for (auto port : p.path) w.uint(port);
-    w.endArray();
-    w.key("sequence").uint(p.sequence);
-    w.endObject();
+    json::ObjectPtr o = json::object();
+    o->set("address", addressOf(p.key));
+    o->set("key", p.key.hex());
+    json::ArrayPtr ports = json::array();
+    for (auto port : p.path) ports->add(static_cast<std::uint64_t>(port));
+    o->set("path", ports);
+    o->set("sequence", static_cast<std::uint64_t>(p.sequence));
+    list->add(o);
   }
-  w.endArray().endObject();
-  return w.take();
+  json::ObjectPtr out = json::object();
+  out->set("paths", list);
+  return json::write(out);
 }
 
 std::string BuiltinHandlers::getSessions(NodeInterface& node, std::string_view arguments) {
@@ -178,19 +203,19 @@ std::string BuiltinHandlers::getSessions(NodeInterface& node, std::string_view a
   auto sessions = node.getSessions();
   std::stable_sort(sessions.begin(), sessions.end(),
                    [](const SessionEntry& a, const SessionEntry& b) { return a.key < b.key; });
-  JsonWriter w;
-  w.beginObject().key("sessions").beginArray();
+  json::ArrayPtr list = json::array();
   for (const auto& s : sessions) {
-    w.beginObject();
-    w.key("address").string(addressOf(s.key));
-    w.key("key").string(s.key.hex());
-    w.key("bytes_recvd").uint(s.rxBytes);
-    w.key("bytes_sent").uint(s.txBytes);
-    w.key("uptime").number(goSeconds(s.uptime));
-    w.endObject();
+    json::ObjectPtr o = json::object();
+    o->set("address", addressOf(s.key));
+    o->set("key", s.key.hex());
+    o->set("bytes_recvd", static_cast<std::uint64_t>(s.rxBytes));
+    o->set("bytes_sent", static_cast<std::uint64_t>(s.txBytes));
+    o->set("uptime", goSeconds(s.uptime));
+    list->add(o);
   }
-  w.endArray().endObject();
-  return w.take();
+  json::ObjectPtr out = json::object();
+  out->set("sessions", list);
+  return json::write(out);
 }
 
 std::string BuiltinHandlers::addPeer(NodeInterface& node, std::string_view arguments) {
@@ -220,8 +245,8 @@ std::string BuiltinHandlers::getNodeInfo(NodeInterface& node, std::string_view a
   auto args = ArgumentReader::read(arguments, "core.GetNodeInfoRequest", {"key"});
   if (args["key"].empty()) throw Error(Errc::InvalidArgument, "No remote public key supplied");
   Bytes bytes;
-  if (auto err = GoHex::decode(args["key"], bytes))
-    throw Error(Errc::InvalidArgument, "Failed to decode public key: " + *err);
+  if (auto err = decodeHex(args["key"], bytes))
+    throw Error(Errc::InvalidArgument, "Failed to decode public key: encoding/hex: " + *err);
   // yggdrasil copies whatever it decoded into a 32-byte key (zero padded or
   // cut short) and answers under the hex of what it was given.
   PublicKey key;
@@ -280,19 +305,19 @@ std::string BuiltinHandlers::getMulticastInterfaces(NodeInterface& node, std::st
   auto interfaces = node.multicastInterfaces();
   std::stable_sort(interfaces.begin(), interfaces.end(),
                    [](const MulticastInterfaceInfo& a, const MulticastInterfaceInfo& b) { return a.name < b.name; });
-  JsonWriter w;
-  w.beginObject().key("multicast_interfaces").beginArray();
+  json::ArrayPtr list = json::array();
   for (const auto& i : interfaces) {
-    w.beginObject();
-    w.key("name").string(i.name);
-    w.key("address").string(i.address.empty() ? "-" : i.address);
-    w.key("beacon").boolean(i.beacon);
-    w.key("listen").boolean(i.listen);
-    w.key("password").boolean(i.hasPassword);
-    w.endObject();
+    json::ObjectPtr o = json::object();
+    o->set("name", i.name);
+    o->set("address", i.address.empty() ? std::string("-") : i.address);
+    o->set("beacon", i.beacon);
+    o->set("listen", i.listen);
+    o->set("password", i.hasPassword);
+    list->add(o);
   }
-  w.endArray().endObject();
-  return w.take();
+  json::ObjectPtr out = json::object();
+  out->set("multicast_interfaces", list);
+  return json::write(out);
 }
 
 std::string BuiltinHandlers::getTun(std::string_view arguments) {

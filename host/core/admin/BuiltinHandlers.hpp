@@ -14,8 +14,8 @@
 // durations (integer nanoseconds). getTun answers {"enabled": false}: the
 // node has no TUN adapter (the userspace stack takes its place).
 //
-// Argument errors reproduce the real node's texts (see ArgumentReader,
-// GoHex). Remote requests wait remoteTimeout (6 s in yggdrasil) and then
+// Argument errors follow the real node's texts (see ArgumentReader; hex
+// errors say what is wrong with the key in Poco's words). Remote requests wait remoteTimeout (6 s in yggdrasil) and then
 // fail with "Timed out waiting for response" (getNodeInfo) or "timeout"
 // (debug_*).
 //

@@ -1,44 +1,58 @@
 #include "core/proto/NodeInfo.hpp"
 
-#include <map>
-
 #include "core/proto/BuildInfo.hpp"
-#include "core/proto/JsonScanner.hpp"
-#include "core/proto/JsonValue.hpp"
-#include "core/proto/JsonWriter.hpp"
+#include "core/proto/Json.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::proto {
 
+namespace {
+
+// yggdrasil holds NodeInfo as a map[string]interface{} decoded from its
+// configuration: every number is a float64 (so 5 and 5.0 are the same and
+// huge integers lose precision) and every object a map, whose keys
+// json.Marshal writes sorted. Objects parsed with Order::Sorted already
+// sort; this turns the numbers into doubles.
+void toGoValues(json::Var& v) {
+  if (auto o = json::asObject(v)) {
+    for (auto& member : *o) toGoValues(member.second);
+  } else if (auto a = json::asArray(v)) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      json::Var item = a->get(static_cast<unsigned>(i));
+      toGoValues(item);
+      a->set(static_cast<unsigned>(i), item);
+    }
+  } else if (v.isNumeric() && !v.isBoolean()) {
+    v = v.convert<double>();
+  }
+}
+
+}  // namespace
+
 std::string NodeInfo::build(std::string_view configJson, bool privacy) {
-  std::string_view text = configJson;
-  while (!text.empty() && JsonScanner::isSpace(static_cast<std::uint8_t>(text.front()))) text.remove_prefix(1);
-  if (text.empty()) text = "{}";
+  if (configJson.find_first_not_of(" \t\r\n") == std::string_view::npos) configJson = "{}";
 
-  auto parsed = JsonValue::parse(text);
-  if (!parsed) throw Error(Errc::Config, "NodeInfo: not valid JSON");
-  if (!parsed->isNull() && parsed->kind() != JsonValue::Kind::Object)
-    throw Error(Errc::Config, std::string("NodeInfo: must be a JSON object, not ") +
-                                  JsonValue::goKindName(parsed->kind()));
-
-  // Go marshals map[string]interface{}: keys sorted bytewise, last duplicate wins.
-  std::map<std::string, std::string> members;
-  for (const auto& [key, value] : parsed->members()) members[key] = std::string(value.raw());
+  json::Var parsed;
+  try {
+    parsed = json::parse(configJson, json::Order::Sorted);
+  } catch (const Error& e) {
+    throw Error(Errc::Config, std::string("NodeInfo: not valid JSON: ") + e.what());
+  }
+  json::ObjectPtr info = json::asObject(parsed);
+  if (!info) {
+    if (!parsed.isEmpty())
+      throw Error(Errc::Config, std::string("NodeInfo: must be a JSON object, not ") + json::kindName(parsed));
+    info = json::object(json::Order::Sorted);  // null: no NodeInfo configured
+  }
+  json::Var root = info;
+  toGoValues(root);
   if (!privacy) {
-    members["buildname"] = JsonWriter::quote(kBuildName);
-    members["buildversion"] = JsonWriter::quote(kBuildVersion);
-    members["buildplatform"] = JsonWriter::quote(kBuildPlatform);
-    members["buildarch"] = JsonWriter::quote(kBuildArch);
+    info->set("buildname", std::string(kBuildName));
+    info->set("buildversion", std::string(kBuildVersion));
+    info->set("buildplatform", std::string(kBuildPlatform));
+    info->set("buildarch", std::string(kBuildArch));
   }
-
-  JsonWriter w;
-  w.beginObject();
-  for (const auto& [key, value] : members) {
-    w.key(key);
-    if (!w.raw(value)) throw Error(Errc::Config, "NodeInfo: member \"" + key + "\" is not valid JSON");
-  }
-  w.endObject();
-  std::string out = w.take();
+  std::string out = json::write(info);
   if (out.size() > kMaxBytes) throw Error(Errc::Config, "NodeInfo exceeds max length of 16384 bytes");
   return out;
 }

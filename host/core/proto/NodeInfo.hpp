@@ -3,10 +3,10 @@
 //
 // Built once at start from NodeConfig::nodeInfo: the configured object's
 // members, plus buildname / buildversion / buildplatform / buildarch (see
-// BuildInfo.hpp) unless NodeConfig::nodeInfoPrivacy is set. Members are
-// written in byte order of their keys and duplicates keep the last value,
-// as Go's json.Marshal of a map does; member values are kept as configured
-// (compacted, HTML-escaped).
+// BuildInfo.hpp) unless NodeConfig::nodeInfoPrivacy is set. Parsed and
+// written with Poco::JSON the way yggdrasil's map[string]interface{} comes
+// out of json.Marshal: keys sorted at every level, the last of duplicate
+// keys wins, numbers as float64 (5.0 is written 5), compact.
 //
 // Thread-safety: pure functions.
 #pragma once

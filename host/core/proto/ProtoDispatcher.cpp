@@ -2,8 +2,7 @@
 
 #include <exception>
 
-#include "core/proto/JsonScanner.hpp"
-#include "core/proto/JsonWriter.hpp"
+#include "core/proto/Json.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::proto {
@@ -48,12 +47,11 @@ void ProtoDispatcher::drop(const PublicKey& from, const char* why) {
 }
 
 std::string ProtoDispatcher::selfReplyBody(const SelfInfo& self) {
-  JsonWriter w;
-  w.beginObject();
-  w.key("key").string(self.key.hex());
-  w.key("routing_entries").string(std::to_string(self.routingEntries));
-  w.endObject();
-  return w.take();
+  // Both members are strings on the wire, as core/proto.go writes them.
+  json::ObjectPtr o = json::object();
+  o->set("key", self.key.hex());
+  o->set("routing_entries", std::to_string(self.routingEntries));
+  return json::write(o);
 }
 
 Bytes ProtoDispatcher::keysReplyBody(const std::vector<PublicKey>& keys, std::uint64_t mtu) {
@@ -105,7 +103,7 @@ void ProtoDispatcher::answer(RequestKind kind, const PublicKey& from, ByteView b
     payload.assign(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(whole));
   } else {
     std::string_view text(reinterpret_cast<const char*>(body.data()), body.size());
-    if (!JsonScanner::isValid(text)) {
+    if (!json::tryParse(text)) {
       // Keep the request pending: a later valid reply may still answer it.
       drop(from, "reply is not valid JSON");
       return;

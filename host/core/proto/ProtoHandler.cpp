@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "core/address/Address.hpp"
-#include "core/proto/JsonWriter.hpp"
+#include "core/proto/Json.hpp"
 #include "core/proto/NodeInfo.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/net.hpp"
@@ -192,31 +192,31 @@ std::vector<PublicKey> ProtoHandler::splitKeys(const Bytes& body) {
 }
 
 std::optional<std::string> ProtoHandler::nodeInfoAdminResponse(std::string_view keyHex, std::string_view nodeInfo) {
-  JsonWriter w;
-  w.beginObject().key(keyHex);
-  if (!w.raw(nodeInfo)) return std::nullopt;
-  w.endObject();
-  return w.take();
+  auto info = json::tryParse(nodeInfo);
+  if (!info) return std::nullopt;
+  json::ObjectPtr o = json::object();
+  o->set(std::string(keyHex), *info);
+  return json::write(o);
 }
 
 std::optional<std::string> ProtoHandler::selfAdminResponse(const PublicKey& key, std::string_view selfJson) {
-  JsonWriter w;
-  w.beginObject().key(formatAddress(address::addressForKey(key)));
-  if (!w.raw(selfJson)) return std::nullopt;
-  w.endObject();
-  return w.take();
+  auto self = json::tryParse(selfJson);
+  if (!self) return std::nullopt;
+  json::ObjectPtr o = json::object();
+  o->set(formatAddress(address::addressForKey(key)), *self);
+  return json::write(o);
 }
 
 std::string ProtoHandler::keysAdminResponse(const PublicKey& key, const std::vector<PublicKey>& keys) {
-  JsonWriter w;
-  w.beginObject().key(formatAddress(address::addressForKey(key))).beginObject();
+  json::ObjectPtr inner = json::object();
   if (!keys.empty()) {
-    w.key("keys").beginArray();
-    for (const auto& k : keys) w.string(k.hex());
-    w.endArray();
+    json::ArrayPtr list = json::array();
+    for (const auto& k : keys) list->add(k.hex());
+    inner->set("keys", list);
   }
-  w.endObject().endObject();
-  return w.take();
+  json::ObjectPtr o = json::object();
+  o->set(formatAddress(address::addressForKey(key)), inner);
+  return json::write(o);
 }
 
 }  // namespace rtk::core::proto

@@ -1,8 +1,10 @@
 // Feeds arbitrary bytes to the admin protocol exactly as AdminServer does
 // (RequestFramer, then AdminDispatcher with the built-in handlers over a
-// fake node), split into reads at offsets taken from the input. Every reply
-// must be valid JSON ending in a newline; JSON the parser accepts must
-// survive compact + indent.
+// fake node, whose decoders are Poco::JSON's), split into reads at offsets
+// taken from the input. Every reply must be one JSON object of the real
+// node's shape ending in a newline. The framer and Poco's parser must agree:
+// input Poco accepts as one value is framed as exactly that value, and
+// whatever Poco writes it parses back to the same text.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -10,18 +12,35 @@
 
 #include "FakeNode.hpp"
 #include "core/admin/AdminDispatcher.hpp"
+#include "core/admin/ArgumentReader.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/admin/RequestFramer.hpp"
-#include "core/proto/JsonScanner.hpp"
-#include "core/proto/JsonValue.hpp"
-#include "core/proto/JsonWriter.hpp"
+#include "core/proto/Json.hpp"
+#include "ratatoskr/error.hpp"
 
 using namespace rtk::core;
+namespace json = proto::json;
 
 namespace {
+
 void checkReply(const std::string& text) {
-  if (text.empty() || text.back() != '\n' || !proto::JsonScanner::isValid(text)) std::abort();
+  if (text.empty() || text.back() != '\n') std::abort();
+  auto v = json::tryParse(text);
+  if (!v) std::abort();
+  auto o = json::asObject(*v);
+  if (!o || !o->has("status") || !o->has("request") || !o->has("response")) std::abort();
+  const std::string status = o->get("status").toString();
+  if (status != "success" && status != "error") std::abort();
+  if ((status == "error") != o->has("error")) std::abort();
+  if (!json::isObject(o->get("request"))) std::abort();
 }
+
+std::string_view trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -44,6 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     framer.append(input.substr(off, chunk));
     admin::RequestFramer::Status st;
     while (open && (st = framer.next(request)) == admin::RequestFramer::Status::Request) {
+      if (request.empty() || input.find(request) == std::string_view::npos) std::abort();
       auto reply = dispatcher.handle(request);
       checkReply(reply.text);
       open = reply.keepAlive;
@@ -55,12 +75,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (open && framer.finish(request) == admin::RequestFramer::Status::Request) checkReply(dispatcher.handle(request).text);
 
-  if (auto v = proto::JsonValue::parse(input)) {
-    auto compact = proto::JsonWriter::compact(input);
-    if (!compact || !proto::JsonScanner::isValid(proto::JsonWriter::indent(*compact))) std::abort();
-    if (!proto::JsonValue::parse(*compact)) std::abort();
-  } else if (proto::JsonScanner::isValid(input)) {
-    std::abort();  // the scanner and the parser must agree
+  // One whole value: the framer finds exactly it, and Poco's text is stable.
+  if (auto v = json::tryParse(input)) {
+    admin::RequestFramer whole(input.size() + 1);
+    whole.append(input);
+    std::string framed;
+    auto st = whole.next(framed);
+    if (st == admin::RequestFramer::Status::NeedMore) st = whole.finish(framed);
+    if (st != admin::RequestFramer::Status::Request || framed != trimmed(input)) std::abort();
+    const std::string once = json::write(*v);
+    auto again = json::tryParse(once);
+    if (!again || json::write(*again) != once) std::abort();
+    if (!json::tryParse(json::writeIndented(*v))) std::abort();
+  }
+
+  // Handler arguments: either read or refused with rtk::Error, never anything else.
+  try {
+    admin::ArgumentReader::read(input, "admin.AddPeerRequest", {"uri", "interface"});
+  } catch (const rtk::Error&) {
   }
   return 0;
 }

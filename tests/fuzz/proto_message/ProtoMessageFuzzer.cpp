@@ -2,12 +2,13 @@
 // that has a request of every kind pending for that node. The first input
 // byte picks the sender (the one asked, or a stranger) and the NodeInfo
 // privacy flag; the rest is the message, and is also tried as NodeInfo
-// configuration. Replies we send must be well formed.
+// configuration. Replies we send must be well formed (Poco::JSON parses
+// them); NodeInfo built from any input is a JSON object within the limit.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
-#include "core/proto/JsonScanner.hpp"
+#include "core/proto/Json.hpp"
 #include "core/proto/NodeInfo.hpp"
 #include "core/proto/ProtoDispatcher.hpp"
 #include "ratatoskr/error.hpp"
@@ -16,6 +17,12 @@ using namespace rtk::core;
 using namespace rtk::core::proto;
 
 namespace {
+bool isJson(const std::string& text) { return json::tryParse(text).has_value(); }
+bool isJsonObject(const std::string& text) {
+  auto v = json::tryParse(text);
+  return v && json::isObject(*v);
+}
+
 rtk::PublicKey key(std::uint8_t seed) {
   rtk::PublicKey k;
   for (std::size_t i = 0; i < k.bytes.size(); ++i) k.bytes[i] = static_cast<std::uint8_t>(seed + i * 5);
@@ -24,11 +31,11 @@ rtk::PublicKey key(std::uint8_t seed) {
 
 void checkSent(const Bytes& m) {
   if (m.size() < 2 || m[0] != kSessionProto) std::abort();
-  if (m[1] == kProtoNodeInfoResponse && !JsonScanner::isValid(std::string(m.begin() + 2, m.end()))) std::abort();
+  if (m[1] == kProtoNodeInfoResponse && !isJsonObject(std::string(m.begin() + 2, m.end()))) std::abort();
   if (m[1] == kProtoDebug) {
     if (m.size() < 3) std::abort();
     if ((m[2] == kDebugGetPeersResponse || m[2] == kDebugGetTreeResponse) && ((m.size() - 3) % 32 != 0 || m.size() > 1280)) std::abort();
-    if (m[2] == kDebugGetSelfResponse && !JsonScanner::isValid(std::string(m.begin() + 3, m.end()))) std::abort();
+    if (m[2] == kDebugGetSelfResponse && !isJsonObject(std::string(m.begin() + 3, m.end()))) std::abort();
   }
 }
 }  // namespace
@@ -53,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     d.request(kind, asked, [&, kind](const Bytes& body) {
       if ((kind == RequestKind::Peers || kind == RequestKind::Tree) && body.size() % 32 != 0) std::abort();
       if ((kind == RequestKind::NodeInfo || kind == RequestKind::Self) &&
-          !JsonScanner::isValid(std::string(body.begin(), body.end())))
+          !isJson(std::string(body.begin(), body.end())))
         std::abort();
       ++answered;
     }, now);
@@ -67,7 +74,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     std::string config(reinterpret_cast<const char*>(data) + 1, size - 1);
     std::string info = NodeInfo::build(config, data[0] & 2);
-    if (info.size() > NodeInfo::kMaxBytes || !JsonScanner::isValid(info)) std::abort();
+    if (info.size() > NodeInfo::kMaxBytes || !isJsonObject(info)) std::abort();
+    // Built once more from its own output, NodeInfo does not change.
+    if (NodeInfo::build(info, true) != info) std::abort();
   } catch (const rtk::Error& e) {
     if (e.code() != rtk::Errc::Config) std::abort();
   }

@@ -1,9 +1,11 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "core/admin/AdminDispatcher.hpp"
+#include "core/proto/Json.hpp"
 #include "ratatoskr/error.hpp"
 
 using rtk::core::admin::AdminDispatcher;
+namespace json = rtk::core::proto::json;
 
 namespace {
 rtk::Errc addError(AdminDispatcher& d, const std::string& name, AdminDispatcher::Handler h) {
@@ -33,21 +35,14 @@ class AdminDispatcherTest : public CppUnit::TestFixture {
     AdminDispatcher d;
     d.addHandler("echo", "Echo", {"x"}, [](std::string_view) { return std::string(R"({"a":[],"b":{"c":"<"}})"); });
     auto r = d.handle(R"({"request":"echo","keepalive":true})");
-    CPPUNIT_ASSERT_EQUAL(std::string("{\n"
-                                     "  \"status\": \"success\",\n"
-                                     "  \"request\": {\n"
-                                     "    \"request\": \"echo\",\n"
-                                     "    \"arguments\": {},\n"
-                                     "    \"keepalive\": true\n"
-                                     "  },\n"
-                                     "  \"response\": {\n"
-                                     "    \"a\": [],\n"
-                                     "    \"b\": {\n"
-                                     "      \"c\": \"\\u003c\"\n"
-                                     "    }\n"
-                                     "  }\n"
-                                     "}\n"),
-                         r.text);
+    // The real node's fields, in its order; the response as the handler gave it.
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"status":"success","request":{"request":"echo","arguments":{},"keepalive":true},)"
+                                     R"("response":{"a":[],"b":{"c":"<"}}})"),
+                         json::write(json::parse(r.text)));
+    // Indented by two spaces, one reply per line of output, newline-terminated.
+    const std::string head = "{\n  \"status\": \"success\",\n  \"request\": {\n    \"request\": \"echo\"";
+    CPPUNIT_ASSERT_EQUAL(head, r.text.substr(0, head.size()));
+    CPPUNIT_ASSERT_EQUAL('\n', r.text.back());
     CPPUNIT_ASSERT(r.keepAlive);
   }
 
@@ -58,9 +53,11 @@ class AdminDispatcherTest : public CppUnit::TestFixture {
       seen = std::string(a);
       return std::string("{}");
     });
-    auto r = d.handle(R"({"arguments":{ "a" : 1.50 },"request":"echo"})");
-    CPPUNIT_ASSERT_EQUAL(std::string(R"({ "a" : 1.50 })"), seen);
-    CPPUNIT_ASSERT(r.text.find("\"a\": 1.50") != std::string::npos);
+    // The arguments as Poco writes them back: the same value, compact.
+    auto r = d.handle(R"({"arguments":{ "b" : [1.50, "x"], "a": {} },"request":"echo"})");
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"b":[1.5,"x"],"a":{}})"), seen);
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"request":"echo","arguments":{"b":[1.5,"x"],"a":{}}})"),
+                         json::write(json::asObject(json::parse(r.text))->get("request")));
     d.handle(R"({"request":"echo"})");
     CPPUNIT_ASSERT_EQUAL(std::string("{}"), seen);
     d.handle(R"({"request":"echo","arguments":null})");
@@ -75,6 +72,16 @@ class AdminDispatcherTest : public CppUnit::TestFixture {
     auto unknown = d.handle(R"({"request":"NoSuch"})").text;
     CPPUNIT_ASSERT(unknown.find("\"Unknown action 'nosuch', try 'list' for help\"") != std::string::npos);
     CPPUNIT_ASSERT(unknown.find("\"request\": \"NoSuch\"") != std::string::npos);
+    // The error shape of the real node: status, error, the request echoed, response null.
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"status":"error","error":"Unknown action 'nosuch', try 'list' for help",)"
+                                     R"("request":{"request":"NoSuch","arguments":{}},"response":null})"),
+                         json::write(json::parse(unknown)));
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"status":"error","error":"Failed to find request","request":{"request":""},"response":null})"),
+                         json::write(json::parse(d.handle("{\"request\":").text)));
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"status":"error","error":"Failed to unmarshal request","request":{"request":""},"response":null})"),
+                         json::write(json::parse(d.handle("[1]").text)));
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"status":"error","error":"No request specified","request":{"request":"","arguments":{}},"response":null})"),
+                         json::write(json::parse(d.handle("null").text)));
   }
 
   void handlerErrorsBecomeErrorReplies() {
@@ -108,11 +115,11 @@ class AdminDispatcherTest : public CppUnit::TestFixture {
     d.addHandler("zeta", "Last", {"a", "b"}, [](std::string_view) { return std::string("{}"); });
     d.addHandler("Alpha", "First", {}, [](std::string_view) { return std::string("{}"); });
     auto r = d.handle(R"({"request":"list"})").text;
-    auto alpha = r.find("\"command\": \"alpha\""), list = r.find("\"command\": \"list\""), zeta = r.find("\"command\": \"zeta\"");
-    CPPUNIT_ASSERT(alpha != std::string::npos && list != std::string::npos && zeta != std::string::npos);
-    CPPUNIT_ASSERT(alpha < list && list < zeta);
-    CPPUNIT_ASSERT(r.find("\"fields\": [\n          \"a\",\n          \"b\"\n        ]") != std::string::npos);
-    CPPUNIT_ASSERT(r.find("\"description\": \"First\"\n") != std::string::npos);  // no "fields" when empty
+    // Sorted by command, lowercased; no "fields" when there are none.
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"list":[{"command":"alpha","description":"First"},)"
+                                     R"({"command":"list","description":"List available commands"},)"
+                                     R"({"command":"zeta","description":"Last","fields":["a","b"]}]})"),
+                         json::write(json::asObject(json::parse(r))->get("response")));
     CPPUNIT_ASSERT_EQUAL(std::size_t(3), d.commands().size());
   }
 

@@ -23,6 +23,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/admin/RequestFramer.hpp"
+#include "core/proto/Json.hpp"
+
 namespace rtk::test {
 
 // A private temporary directory, removed with its contents.
@@ -213,6 +216,39 @@ inline std::string referenceBinary(const std::string& name) {
 // yggdrasilctl [-json] <args> against `endpoint`.
 inline CommandResult yggdrasilctl(const std::string& endpoint, const std::string& args, bool json) {
   return run(referenceBinary("yggdrasilctl") + " -endpoint " + endpoint + (json ? " -json " : " ") + args);
+}
+
+// The JSON values in a stream of replies (the admin socket writes them back
+// to back), framed as the server frames requests.
+inline std::vector<std::string> jsonValues(const std::string& stream) {
+  core::admin::RequestFramer framer(stream.size() + 1);
+  framer.append(stream);
+  std::vector<std::string> out;
+  std::string value;
+  while (framer.next(value) == core::admin::RequestFramer::Status::Request) out.push_back(value);
+  if (framer.finish(value) == core::admin::RequestFramer::Status::Request) out.push_back(value);
+  return out;
+}
+
+// A reply stream in a form two nodes' replies can be compared in: each value
+// parsed and written back compactly by Poco, members in document order, so
+// field names, order, JSON types and values must agree while spacing,
+// escaping and number spelling need not. Go's wording for a bad hex digit
+// ("invalid byte: U+007A 'z'") is cut after "invalid byte"; everything else
+// in "error" must be the same text.
+inline std::string comparableReplies(const std::string& stream) {
+  std::string out;
+  for (const auto& text : jsonValues(stream)) {
+    auto v = core::proto::json::tryParse(text);
+    if (!v) return out + "<not JSON: " + text + ">";
+    if (auto o = core::proto::json::asObject(*v); o && o->has("error") && o->get("error").isString()) {
+      std::string e = o->get("error").toString();
+      const std::string cut = "encoding/hex: invalid byte";
+      if (auto p = e.find(cut); p != std::string::npos) o->set("error", e.substr(0, p + cut.size()));
+    }
+    out += core::proto::json::write(*v) + "\n";
+  }
+  return out;
 }
 
 }  // namespace rtk::test

@@ -6,12 +6,12 @@
 #include "FakeNode.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
-#include "core/proto/JsonWriter.hpp"
+#include "core/proto/Json.hpp"
 #include "ratatoskr/net.hpp"
 
 using rtk::core::admin::AdminServer;
 using rtk::core::admin::BuiltinHandlers;
-using rtk::core::proto::JsonWriter;
+namespace json = rtk::core::proto::json;
 using rtk::test::FakeNode;
 using rtk::test::testKey;
 using rtk::test::yggdrasilctl;
@@ -57,10 +57,12 @@ struct Node {
   }
 };
 
-// yggdrasilctl -json prints the "response" object re-indented.
+// yggdrasilctl -json prints the "response" object re-indented (and
+// re-escaped) by Go; parsed and written back by Poco, in document order, it
+// must be the handler's response.
 std::string compactOutput(const std::string& out) {
-  auto c = JsonWriter::compact(out);
-  return c ? *c : "<not JSON: " + out + ">";
+  auto v = json::tryParse(out);
+  return v ? json::write(*v) : "<not JSON: " + out + ">";
 }
 
 }  // namespace

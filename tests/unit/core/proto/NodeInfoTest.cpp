@@ -43,11 +43,12 @@ class NodeInfoTest : public CppUnit::TestFixture {
     // {"buildarch":…,"buildname":…,"buildplatform":…,"buildversion":…,"hello":"world","n":5}.
     CPPUNIT_ASSERT_EQUAL("{" + buildFields() + R"(,"hello":"world","n":5})",
                          NodeInfo::build(R"({"n": 5, "hello": "world"})", false));
-    // Configured build fields are overwritten, duplicates keep the last value,
-    // nested values keep their order, HTML characters are escaped as Go does.
+    // Configured build fields are overwritten, duplicates keep the last
+    // value, nested objects are sorted too and numbers are float64, as Go's
+    // map[string]interface{} marshals them.
     CPPUNIT_ASSERT_EQUAL(
-        "{\"a\":2," + buildFields() + R"(,"z":{"y":1,"x":"\u003cb\u003e"}})",
-        NodeInfo::build(R"({"buildname":"fake","a":1,"a":2,"z":{"y":1,"x":"<b>"}})", false));
+        "{\"a\":2," + buildFields() + R"(,"z":{"x":"<b>","y":[1,2.5]}})",
+        NodeInfo::build(R"({"buildname":"fake","a":1,"a":2.0,"z":{"y":[1.0,25e-1],"x":"<b>"}})", false));
   }
 
   void privacyLeavesTheObjectAlone() {
