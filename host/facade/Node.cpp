@@ -201,6 +201,13 @@ std::vector<PeerInfo> Node::getPeers() const {
   return impl_->core->links().getPeers();
 }
 
+std::vector<std::string> Node::listeners() const {
+  if (closed()) return {};
+  std::vector<std::string> uris;
+  for (const auto& l : impl_->core->links().listeners()) uris.push_back(l.uri);
+  return uris;
+}
+
 void Node::retryPeers() {
   impl_->throwIfClosed();
   impl_->core->links().retryPeers();

@@ -121,6 +121,10 @@ class RTK_API Node : public NodeInterface {
   void removePeer(std::string_view uri, std::string_view sourceInterface = {}) override;
   std::vector<PeerInfo> getPeers() const override;
   void retryPeers() override;
+  // The URIs the node listens on for inbound peers (NodeConfig::listen), as
+  // bound: a port 0 in the conf shows the port the system chose
+  // ("tcp://127.0.0.1:41234"). Empty after close().
+  std::vector<std::string> listeners() const;
 
   // ---- MulticastInterface (not implemented yet: enable throws NotSupported) ----
   void enableMulticast() override;
