@@ -40,7 +40,9 @@ struct ExtraHandler {
 struct Node::Impl {
   NodeOptions options;
   Log log;
-  std::unique_ptr<core::node::Core> core;
+  // Shared: a stop that outlives coreStopTimeout keeps the core alive on its
+  // own thread after the node is gone (see stopCore).
+  std::shared_ptr<core::node::Core> core;
   std::unique_ptr<netstack::Netstack> stack;
 
   mutable std::mutex adminMutex;
@@ -76,7 +78,10 @@ void Node::Impl::stopCore(std::vector<std::string>& errors) {
     collect(errors, "core", [&] { core->stop(); });
     return;
   }
-  auto done = std::async(std::launch::async, [this] { core->stop(); });
+  // The stopping thread owns a reference to the core: when the deadline
+  // passes, close() returns and the node may be destroyed while the core is
+  // still stopping; the core is destroyed when its stop finishes.
+  auto done = std::async(std::launch::async, [stopping = core] { stopping->stop(); });
   if (done.wait_for(options.coreStopTimeout) == std::future_status::timeout) {
     errors.push_back("core: did not stop within " + std::to_string(options.coreStopTimeout.count()) +
                      " ms (still stopping in the background)");
@@ -99,7 +104,7 @@ std::shared_ptr<Node> Node::create(NodeOptions options) {
     impl->log.warn("MulticastInterfaces is set but multicast discovery is not implemented yet; ignored");
 
   core::node::CoreSettings settings{key.key, config, impl->log};
-  impl->core = std::make_unique<core::node::Core>(std::move(settings));
+  impl->core = std::make_shared<core::node::Core>(std::move(settings));
   impl->stack = std::make_unique<netstack::Netstack>(impl->core->packets(), impl->log.child("netstack"));
   impl->options = std::move(options);
 
@@ -227,8 +232,10 @@ std::vector<MulticastInterfaceInfo> Node::multicastInterfaces() const { return {
 // ---- admin ----
 
 void Node::enableAdmin(std::string_view address) {
-  impl_->throwIfClosed();
   std::lock_guard lock(impl_->adminMutex);
+  // Checked under the lock: close() marks the node closed before it takes
+  // this lock to stop the server, so no server can start after that.
+  impl_->throwIfClosed();
   if (impl_->admin) throw Error(Errc::AlreadyExists, "admin socket already running on " + impl_->admin->boundAddress());
   auto server = std::make_unique<core::admin::AdminServer>(impl_->log.child("admin"));
   core::admin::BuiltinHandlers::install(server->dispatcher(), *this);

@@ -129,6 +129,7 @@ class NodeTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(adminSocketAnswersYggdrasilctl);
   CPPUNIT_TEST(addAndRemovePeerAtRuntime);
   CPPUNIT_TEST(closeLeavesNoThread);
+  CPPUNIT_TEST(closeWithACoreStopTimeout);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -431,6 +432,25 @@ class NodeTest : public CppUnit::TestFixture {
       nodes.b->close();
     }
     CPPUNIT_ASSERT(eventually([&] { return rtkThreads() == before; }, 5s));
+  }
+
+  void closeWithACoreStopTimeout() {
+    rtk::NodeOptions options;
+    options.logger = testLogger();
+    options.coreStopTimeout = 10s;
+    options.config = rtk::NodeConfig{};
+    options.config->listen = {"tcp://127.0.0.1:0"};
+    auto node = rtk::Node::create(std::move(options));
+    auto uri = node->listeners().front();
+    auto start = std::chrono::steady_clock::now();
+    node->close();  // no error: the core stopped within the limit
+    CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < 10s);
+    node.reset();
+    // The listener's port is free again.
+    rtk::NodeConfig again;
+    again.listen = {uri};
+    auto next = makeNode(again);
+    CPPUNIT_ASSERT_EQUAL(uri, next->listeners().front());
   }
 
  private:
