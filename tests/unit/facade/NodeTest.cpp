@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "ratatoskr/node.hpp"
@@ -130,6 +131,7 @@ class NodeTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(addAndRemovePeerAtRuntime);
   CPPUNIT_TEST(closeLeavesNoThread);
   CPPUNIT_TEST(closeWithACoreStopTimeout);
+  CPPUNIT_TEST(everyMethodFromManyThreadsWhileClosing);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -451,6 +453,104 @@ class NodeTest : public CppUnit::TestFixture {
     again.listen = {uri};
     auto next = makeNode(again);
     CPPUNIT_ASSERT_EQUAL(uri, next->listeners().front());
+  }
+
+  // The seed's thread-safety table: every method from several threads at
+  // once, with close() arriving in the middle. Nothing crashes or hangs, and
+  // the only errors are the documented ones.
+  void everyMethodFromManyThreadsWhileClosing() {
+    PeeredNodes nodes;
+    auto& a = *nodes.a;
+    auto& b = *nodes.b;
+    auto listener = a.listen("tcp", ":7100");
+    std::atomic<bool> stop{false};
+    std::atomic<int> unexpected{0}, dials{0};
+    std::mutex whatMutex;
+    std::string what;
+    auto guard = [&](const std::function<void()>& body, std::initializer_list<rtk::Errc> allowed) {
+      while (!stop.load()) {
+        try {
+          body();
+        } catch (const rtk::Error& e) {
+          if (std::find(allowed.begin(), allowed.end(), e.code()) == allowed.end()) {
+            ++unexpected;
+            std::lock_guard lock(whatMutex);
+            what += std::string(e.what()) + "\n";
+          }
+        } catch (const std::exception& e) {
+          ++unexpected;
+          std::lock_guard lock(whatMutex);
+          what += std::string("non-rtk: ") + e.what() + "\n";
+        }
+      }
+    };
+    using rtk::Errc;
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] {
+      guard([&] {
+        auto conn = listener->accept(rtk::Clock::now() + 200ms);
+        char c;
+        while (conn->read(&c, 1) == 1) conn->write(&c, 1);
+      }, {Errc::Timeout, Errc::Closed, Errc::Reset});
+    });
+    threads.emplace_back([&] {
+      guard([&] {
+        rtk::DialOptions options;
+        options.deadline = rtk::Clock::now() + 2s;
+        auto conn = b.dial("tcp", nodes.endpointOfA(7100), options);
+        char c = 'x';
+        conn->write(&c, 1);
+        conn->setReadDeadline(rtk::Clock::now() + 2s);
+        if (conn->read(&c, 1) == 1) ++dials;
+        conn->close();
+      }, {Errc::Timeout, Errc::Closed, Errc::Reset, Errc::Refused});
+    });
+    threads.emplace_back([&] {
+      guard([&] {
+        for (auto* n : {&a, &b}) {
+          n->getPeers();
+          n->getTree();
+          n->getPaths();
+          n->getSessions();
+          n->getSelf();
+          n->listeners();
+          n->multicastInterfaces();
+          Poco::JSON::Parser().parse(n->snapshot().toJson());
+        }
+      }, {});
+    });
+    threads.emplace_back([&] {
+      guard([&] {
+        a.enableAdmin("tcp://127.0.0.1:0");
+        a.adminAddress();
+        a.disableAdmin();
+      }, {Errc::Closed, Errc::AlreadyExists});
+    });
+    threads.emplace_back([&] {
+      guard([&] {
+        a.addPeer("tcp://127.0.0.1:1");
+        a.retryPeers();
+        a.removePeer("tcp://127.0.0.1:1");
+      }, {Errc::Closed, Errc::AlreadyExists, Errc::NotFound});
+    });
+    threads.emplace_back([&] {
+      guard([&] {
+        auto pc = a.listenPacket("udp", ":0");
+        pc->writeTo("x", 1, rtk::Endpoint{b.address(), 9});
+        pc->close();
+        a.sendLookup(b.publicKey());
+      }, {Errc::Closed});
+    });
+    CPPUNIT_ASSERT(eventually([&] { return dials.load() >= 3; }, kWait));
+    std::vector<std::thread> closers;
+    for (int i = 0; i < 3; ++i) closers.emplace_back([&] { a.close(); });
+    for (auto& t : closers) t.join();
+    CPPUNIT_ASSERT(a.closed());
+    std::this_thread::sleep_for(300ms);  // the workers keep calling a closed node
+    stop = true;
+    for (auto& t : threads) t.join();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(what, 0, unexpected.load());
+    CPPUNIT_ASSERT(a.adminAddress().empty());
   }
 
  private:
