@@ -60,7 +60,8 @@ std::string TopologyPlan::describe() const {
   std::ostringstream s;
   for (std::size_t i = 0; i < links.size(); ++i) {
     if (i != 0) s << ", ";
-    s << 'n' << links[i].dialer << " -" << transportName(links[i].transport) << "-> n" << links[i].listener;
+    s << prefix << links[i].dialer << " -" << transportName(links[i].transport) << "-> " << prefix
+      << links[i].listener;
   }
   return s.str();
 }
@@ -74,8 +75,8 @@ Topology::Topology(Lab& lab, TopologyPlan plan, std::vector<NodeKind> kinds,
   }
   std::vector<NodeSpec> specs(static_cast<std::size_t>(plan_.nodeCount));
   for (int i = 0; i < plan_.nodeCount; ++i) {
-    specs[static_cast<std::size_t>(i)].name = "n" + std::to_string(i);
-    namespaces_.push_back(&lab_.addNetns("n" + std::to_string(i)));
+    specs[static_cast<std::size_t>(i)].name = plan_.prefix + std::to_string(i);
+    namespaces_.push_back(&lab_.addNetns(plan_.prefix + std::to_string(i)));
   }
   for (std::size_t k = 0; k < plan_.links.size(); ++k) {
     const LinkPlan& link = plan_.links[k];
@@ -86,7 +87,7 @@ Topology::Topology(Lab& lab, TopologyPlan plan, std::vector<NodeKind> kinds,
     std::string uri;
     if (link.transport == Transport::Unix) {
       veths_.push_back(nullptr);
-      uri = transportUri(Transport::Unix, lab_.file("link" + std::to_string(k) + ".sock").string(), 0);
+      uri = transportUri(Transport::Unix, lab_.file(plan_.prefix + "link" + std::to_string(k) + ".sock").string(), 0);
     } else {
       const VethLink& veth = lab_.connect(*namespaces_[static_cast<std::size_t>(link.listener)],
                                           *namespaces_[static_cast<std::size_t>(link.dialer)]);

@@ -2,7 +2,8 @@
 // built into a Lab as one namespace per node, one veth per network link,
 // and nodes configured to listen and dial accordingly.
 //
-// Node i is named "n<i>" and lives in namespace "rtki-<run>-n<i>". For a link
+// Node i is named "n<i>" (plan.prefix + i) and lives in namespace
+// "rtki-<run>-n<i>". For a link
 // the listener listens on its veth end (or a unix socket in the lab dir) and
 // the dialer has that URI in Peers.
 // Thread-safety: one thread.
@@ -27,6 +28,10 @@ struct LinkPlan {
 struct TopologyPlan {
   int nodeCount = 0;
   std::vector<LinkPlan> links;
+  // Node i is named <prefix><i>, in namespace <prefix><i>; unix sockets are
+  // <prefix>link<k>.sock. A different prefix lets two topologies share a Lab
+  // (e.g. a mixed and an all-real line measured in the same run).
+  std::string prefix = "n";
 
   // n0 - n1 - ... - n(n-1); node i+1 dials node i; link i uses
   // transports[i % transports.size()].
