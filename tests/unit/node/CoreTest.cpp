@@ -49,6 +49,17 @@ int rtkThreads() {
   return count;
 }
 
+int steadyRtkThreads() {
+  int last = rtkThreads();
+  for (int i = 0; i < 50; ++i) {
+    std::this_thread::sleep_for(100ms);
+    int now = rtkThreads();
+    if (now == last) return now;
+    last = now;
+  }
+  return last;
+}
+
 // Collects the packets a PacketInterface delivers.
 class PacketSink {
  public:
@@ -185,7 +196,7 @@ class CoreTest : public CppUnit::TestFixture {
   }
 
   void stopLeavesNoThreadAndIsIdempotent() {
-    int before = rtkThreads();
+    int before = steadyRtkThreads();
     {
       PeeredCores pair;
       CPPUNIT_ASSERT(pair.waitPeered());
@@ -195,6 +206,8 @@ class CoreTest : public CppUnit::TestFixture {
       // A notices B leaving.
       CPPUNIT_ASSERT(eventually([&] { return !peerUp(*pair.a, pair.b->publicKey(), true); }, kWait));
       pair.a->stop();
+      // stop() joined every thread: none is left even before destruction.
+      CPPUNIT_ASSERT_EQUAL(before, rtkThreads());
     }
     CPPUNIT_ASSERT_EQUAL(before, rtkThreads());
   }
@@ -213,12 +226,13 @@ class CoreTest : public CppUnit::TestFixture {
   }
 
   void busyListenerThrowsAndLeavesNothingRunning() {
-    int before = rtkThreads();
+    int before = steadyRtkThreads();
     rtk::NodeConfig first;
     first.listen = {"tcp://127.0.0.1:0"};
     auto a = makeCore("core-first", first);
     auto uri = a->links().listeners().front().uri;
-    int withA = rtkThreads();
+    // Threads name themselves once running: count when the number is steady.
+    int withA = steadyRtkThreads();
     rtk::NodeConfig second;
     second.listen = {uri};
     second.peers = {"tcp://127.0.0.1:1"};
@@ -228,9 +242,9 @@ class CoreTest : public CppUnit::TestFixture {
     } catch (const rtk::Error& e) {
       CPPUNIT_ASSERT(e.code() == rtk::Errc::AddressInUse);
     }
-    CPPUNIT_ASSERT_EQUAL(withA, rtkThreads());
+    CPPUNIT_ASSERT_EQUAL(withA, steadyRtkThreads());
     a.reset();
-    CPPUNIT_ASSERT_EQUAL(before, rtkThreads());
+    CPPUNIT_ASSERT_EQUAL(before, steadyRtkThreads());
   }
 
   void coreMtuIsSessionMtuMinusTypeByte() {
