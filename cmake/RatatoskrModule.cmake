@@ -36,7 +36,12 @@ function(ratatoskr_add_module name)
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${name} PRIVATE "LINKER:-z,defs" "LINKER:-z,now")
+  if(RATATOSKR_MODULE_ALLOW_UNDEFINED)
+    # Sanitizer builds with clang: the runtime is in the executable (see RatatoskrOptions.cmake).
+    target_link_options(${name} PRIVATE "LINKER:-z,now")
+  else()
+    target_link_options(${name} PRIVATE "LINKER:-z,defs" "LINKER:-z,now")
+  endif()
   # Hidden visibility still exports libstdc++ template instantiations (the
   # std namespace is declared visible); the version script leaves exactly
   # the entry point in the dynamic symbol table.

@@ -23,9 +23,29 @@ if(RTK_FUZZ)
     message(FATAL_ERROR "RTK_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang")
   endif()
   # Every object is instrumented for coverage; only fuzz executables link the libFuzzer main.
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  # This one clang build is also CI's sanitizer build: the unit suites run in it too.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# clang links the sanitizer runtimes into executables only, so a shared
+# module's __asan_*/__ubsan_* references stay undefined until the host loads
+# it: -z defs (RatatoskrModule.cmake, test fixtures) cannot hold there.
+if((RTK_SANITIZE OR RTK_FUZZ) AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  set(RATATOSKR_MODULE_ALLOW_UNDEFINED ON)
+endif()
+
+# Aggregate targets per test label: rtk_tests_unit, rtk_tests_interop,
+# rtk_tests_fuzz build exactly what `ctest -L <label>` runs (CI's sanitizer
+# build builds only rtk_tests_unit and rtk_tests_fuzz).
+function(rtk_register_test_target target)
+  foreach(label IN LISTS ARGN)
+    if(NOT TARGET rtk_tests_${label})
+      add_custom_target(rtk_tests_${label})
+    endif()
+    add_dependencies(rtk_tests_${label} ${target})
+  endforeach()
+endfunction()
 
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
@@ -44,6 +64,7 @@ function(rtk_add_test)
     set(T_TIMEOUT 120)
   endif()
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT})
+  rtk_register_test_target(${T_NAME} ${T_LABELS})
 endfunction()
 
 # rtk_add_fuzzer(NAME <target> SOURCES ... LIBS ... [CORPUS dir])
@@ -60,14 +81,22 @@ function(rtk_add_fuzzer)
   if(RTK_FUZZ)
     target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
     set(RTK_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz target runs under ctest")
+    # New inputs go to the build tree (the first corpus directory), never
+    # into the committed seeds; crash reproducers land next to them.
+    set(work "${CMAKE_CURRENT_BINARY_DIR}/${F_NAME}-work")
+    file(MAKE_DIRECTORY "${work}/corpus")
     add_test(NAME ${F_NAME}
              COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
                      $<TARGET_FILE:${F_NAME}> -max_total_time=${RTK_FUZZ_SECONDS}
-                     -rss_limit_mb=2048 -timeout=10 ${F_CORPUS})
+                     -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
+                     -artifact_prefix=${work}/ ${work}/corpus ${F_CORPUS}
+             WORKING_DIRECTORY "${work}")
     set_tests_properties(${F_NAME} PROPERTIES LABELS "fuzz" TIMEOUT 600)
+    rtk_register_test_target(${F_NAME} fuzz)
   else()
     target_sources(${F_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz/ReplayMain.cpp)
     add_test(NAME ${F_NAME}_replay COMMAND ${F_NAME} ${F_CORPUS})
     set_tests_properties(${F_NAME}_replay PROPERTIES LABELS "unit" TIMEOUT 120)
+    rtk_register_test_target(${F_NAME} unit)
   endif()
 endfunction()

@@ -39,6 +39,10 @@ install(FILES
         DESTINATION ${RTK_CMAKE_INSTALL_DIR}
         COMPONENT sdk)
 
+# pkg-config files are relocatable: the prefix is found from where the .pc
+# file is (so `cmake --install --prefix <anywhere>` works).
+file(RELATIVE_PATH RTK_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+set(RTK_PC_PREFIX "\${pcfiledir}/${RTK_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/ratatoskr-sdk.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/ratatoskr-sdk.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/ratatoskr-sdk.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig

@@ -1,7 +1,9 @@
 // Out of tree, as a plugin author works: install the SDK component of this
 // build to a temporary prefix, configure and build examples/custom-module
 // and examples/custom-sigil there with find_package(ratatoskr), then load
-// the resulting .so files into the runtime against a fake node.
+// the resulting .so files into the runtime against a fake node. Then build
+// custom-module once more with nothing but pkg-config and a compiler, and
+// run the host program with that and the sigil until SIGINT.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <cstdlib>
@@ -48,6 +50,26 @@ fs::path buildExample(const std::string& name, const fs::path& prefix) {
   run("configuring " + name, configure);
   run("building " + name, cmake + " --build " + quote(build.string()));
   return build;
+}
+
+std::string readFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// custom-module built by hand: flags from the installed ratatoskr-sdk.pc.
+fs::path buildWithPkgConfig(const fs::path& prefix) {
+  fs::path out = kWork / "pkg-config";
+  fs::create_directories(out);
+  std::string pc = "PKG_CONFIG_PATH=" + quote((prefix / "lib/pkgconfig").string()) + " pkg-config ";
+  std::string compile = std::string(RTK_CXX_COMPILER) + " -std=c++20 -shared -fPIC -fvisibility=hidden" +
+                        " -Wl,-z,defs -Wl,-z,now $(" + pc + "--cflags ratatoskr-sdk) " +
+                        quote(std::string(RTK_EXAMPLES_DIR) + "/custom-module/HelloModule.cpp") + " $(" + pc +
+                        "--libs ratatoskr-sdk) -o " + quote((out / "hello-module.so").string());
+  run("building custom-module with pkg-config", compile);
+  return out;
 }
 
 }  // namespace
@@ -123,6 +145,30 @@ class OutOfTreeTest : public CppUnit::TestFixture {
       manager.unload(RTK_PLUGIN_SIGIL);
     }
     fake->close();
+
+    // The host program: the pkg-config build of the module plus the sigil.
+    fs::path pcDir = buildWithPkgConfig(prefix);
+    CPPUNIT_ASSERT(fs::exists(pcDir / "hello-module.so"));
+    fs::path conf = kWork / "host.conf";
+    json::Value confJson = json::Value::object();
+    json::Value& plugins = confJson.set("Plugins", json::Value::object());
+    plugins.set("Directories", json::Value::array()).push(pcDir.string());
+    plugins.find("Directories")->push(sigilDir.string());
+    json::Value& enabled = plugins.set("Enabled", json::Value::array());
+    enabled.push("hello-module");
+    enabled.push("motd-sigil");
+    confJson.set("Modules", json::Value::parse(R"({"hello-module":{"Greeting":"hej"},"motd-sigil":{"Text":"welcome"}})"));
+    std::ofstream(conf) << confJson.dump(2) << "\n";
+    fs::path hostLog = kWork / "host.log";
+    int rc = std::system(("sh " + quote(RTK_RUN_UNTIL_READY) + " INT " + quote(hostLog.string()) + " " + quote(RTK_HOST_BINARY) +
+                          " --config " + quote(conf.string()))
+                             .c_str());
+    std::string log = readFile(hostLog);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(log, 0, rc);
+    CPPUNIT_ASSERT_MESSAGE(log, log.find("loaded hello-module 1.0.0 (component) from " + (pcDir / "hello-module.so").string()) != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(log, log.find("info hello-module: hej from 2") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(log, log.find("started motd-sigil") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(log, log.find("stopping hello-module") != std::string::npos);
     fs::remove_all(kWork);
   }
 };
