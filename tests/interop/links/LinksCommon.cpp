@@ -54,8 +54,9 @@ std::vector<PeerRow> upRows(const std::vector<PeerRow>& rows, const std::string&
 }
 
 std::optional<PeerRow> rowWithUri(const std::vector<PeerRow>& rows, const std::string& uri) {
+  const std::string identity = uri.substr(0, uri.find('?'));
   for (const auto& r : rows) {
-    if (r.remote == uri) return r;
+    if (r.remote == identity) return r;
   }
   return std::nullopt;
 }

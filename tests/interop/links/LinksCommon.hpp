@@ -32,8 +32,9 @@ std::vector<PeerRow> peerRows(const Node& node);
 // inbound (or not): empty when none.
 std::vector<PeerRow> upRows(const std::vector<PeerRow>& rows, const std::string& key, const std::string& scheme,
                             bool inbound);
-// The row whose remote URI equals `uri` (configured outbound peers keep their
-// URI in getPeers while down), if any.
+// The row whose remote URI equals `uri` without its query (getPeers shows a
+// configured peer's URI without options, as link.go's urlForLinkInfo; such
+// rows stay while the peer is down), if any.
 std::optional<PeerRow> rowWithUri(const std::vector<PeerRow>& rows, const std::string& uri);
 
 // Whether the node's log (all starts) contains `needle`, and how many lines do.
