@@ -29,7 +29,9 @@ void everyRealPairPings(Topology& topo, const std::string& when) {
   for (int from : kReal) {
     for (int to : kReal) {
       if (from == to) continue;
-      topo.waitReachable(from, to, kBoundMs);
+      const long ms = topo.waitReachable(from, to, kBoundMs);
+      trace(when + ": " + topo.node(from).name() + " reaches " + topo.node(to).name() + " after " +
+            std::to_string(ms) + " ms of probing");
       const PingResult r = ping6(topo.netns(from), topo.node(to).address(), PingOptions{3, 10000, 0.2, 56});
       CPPUNIT_ASSERT_MESSAGE(when + ": " + topo.node(from).name() + " -> " + topo.node(to).name() + ": " +
                                  r.run.describe() + "\n" + topo.snapshot(),
