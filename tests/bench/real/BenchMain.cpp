@@ -2,15 +2,18 @@
 //
 //   rtk_bench_real [--pairs real[,ours]] [--seconds 10] [--udp-seconds 5]
 //                  [--udp-payload 1200] [--max-loss 1.0] [--pings 20]
-//                  [--veth-mtu 1500] [--if-mtu 65535] [--json FILE]
+//                  [--packet-seconds 3] [--veth-mtu 1500] [--if-mtu 65535] [--json FILE]
 //
 // For each pair (BenchPair): RTT (ping6), TCP goodput with 1 and 4 streams,
 // UDP goodput at the highest offered rate with at most --max-loss percent
 // loss (bounded search: up to 4 doublings then 5 bisections), CPU seconds
 // per GB received for each node process during the TCP runs, peak RSS and
 // threads. Prints a table (with a ratio column when two pairs ran) and
-// optionally JSON. Needs root. Not a test: it asserts nothing; numbers only.
+// optionally JSON. Then whole IPv6 packets of 1280 and 64000 bytes through
+// the TUN (real) or packet-interface (ours) boundary: the highest rate within
+// the loss bound (same search), packets/s, Mbit/s and CPU s/GB at that rate. Needs root. Not a test: it asserts nothing; numbers only.
 #include "BenchPair.hpp"
+#include "OurPair.hpp"
 #include "RealPair.hpp"
 
 #include "Json.hpp"
@@ -44,6 +47,8 @@ struct Options {
   int udpPayloadBytes = 1200;
   double maxLossPercent = 1.0;
   int pings = 20;
+  int packetSeconds = 3;
+  std::vector<int> packetSizes{1280, 64000};
   PairOptions pair;
   std::string jsonPath;
 };
@@ -54,6 +59,7 @@ using PairFactory = std::function<std::unique_ptr<BenchPair>(Lab&, const PairOpt
 const std::map<std::string, PairFactory>& pairFactories() {
   static const std::map<std::string, PairFactory> factories = {
       {"real", [](Lab& lab, const PairOptions& o) { return std::make_unique<bench::RealPair>(lab, o); }},
+      {"ours", [](Lab& lab, const PairOptions& o) { return std::make_unique<bench::OurPair>(lab, o); }},
   };
   return factories;
 }
@@ -116,6 +122,44 @@ void udpSearch(BenchPair& pair, const Options& o, double startRateBps, Column& c
   column.add("UDP loss at that rate (%)", best.lostPercent);
 }
 
+// Highest packet rate of one size whose loss stays within the bound (same
+// search as udpSearch, starting at 100 Mbit/s), with CPU s/GB at that rate.
+void packetSearch(BenchPair& pair, const Options& o, int size, Column& column) {
+  const std::string what = "packets " + std::to_string(size) + " B";
+  double good = 0, bad = 100e6;
+  bench::PacketRate best;
+  auto attempt = [&](double rate) {
+    const bench::PacketRate r = pair.packets(size, rate, o.packetSeconds);
+    char line[200];
+    std::snprintf(line, sizeof line, "bench %s: %s offered %.1f Mbit/s -> %.1f kpackets/s, %.1f Mbit/s, loss %.2f %%",
+                  pair.label().c_str(), what.c_str(), rate / 1e6, r.packetsPerSecond() / 1e3, r.bitsPerSecond() / 1e6,
+                  r.lossPercent());
+    trace(line);
+    const bool ok = r.packets > 0 && r.lossPercent() <= o.maxLossPercent;
+    if (ok && r.packets > best.packets) best = r;
+    return ok;
+  };
+  for (int i = 0; i < 6 && attempt(bad); ++i) {
+    good = bad;
+    bad *= 2;
+  }
+  for (int i = 0; i < 4 && good < bad; ++i) {
+    const double mid = good == 0 ? bad / 2 : (good + bad) / 2;
+    if (attempt(mid)) good = mid;
+    else bad = mid;
+  }
+  // CPU at the rate found.
+  withCpu(pair, column, what, [&] {
+    best = pair.packets(size, good > 0 ? good : bad / 2, o.packetSeconds);
+    IperfResult asIperf;
+    asIperf.receivedBytes = best.bytes;
+    return asIperf;
+  });
+  column.add(what + ": kpackets/s at <= max loss", best.packetsPerSecond() / 1e3);
+  column.add(what + ": Mbit/s at <= max loss", best.bitsPerSecond() / 1e6);
+  column.add(what + ": loss (%)", best.lossPercent());
+}
+
 Column measure(const std::string& name, const Options& o) {
   Lab lab("bench-" + name);
   std::unique_ptr<BenchPair> pair = pairFactories().at(name)(lab, o.pair);
@@ -137,6 +181,9 @@ Column measure(const std::string& name, const Options& o) {
   column.add("TCP retransmits, 4 streams", tcp4.retransmits);
 
   udpSearch(*pair, o, std::max(50e6, tcp1.goodputBps), column);
+
+  // Whole IPv6 packets through the TUN / packet-interface boundary.
+  for (int size : o.packetSizes) packetSearch(*pair, o, size, column);
 
   const ProcStats sender = ProcStats::read(pair->senderPid());
   const ProcStats receiver = ProcStats::read(pair->receiverPid());
@@ -185,7 +232,8 @@ void writeJson(const std::string& path, const std::vector<Column>& columns) {
 
 int usage() {
   std::cerr << "usage: rtk_bench_real [--pairs real[,ours]] [--seconds N] [--udp-seconds N] [--udp-payload B]\n"
-               "                      [--max-loss PCT] [--pings N] [--veth-mtu B] [--if-mtu B] [--json FILE]\n";
+               "                      [--max-loss PCT] [--pings N] [--packet-seconds N] [--veth-mtu B] [--if-mtu B]\n"
+               "                      [--json FILE]\n";
   return 2;
 }
 
@@ -212,6 +260,8 @@ int main(int argc, char** argv) {
         o.udpPayloadBytes = std::stoi(v);
       } else if (a == "--max-loss") {
         o.maxLossPercent = std::stod(v);
+      } else if (a == "--packet-seconds") {
+        o.packetSeconds = std::stoi(v);
       } else if (a == "--pings") {
         o.pings = std::stoi(v);
       } else if (a == "--veth-mtu") {
@@ -230,7 +280,7 @@ int main(int argc, char** argv) {
     }
     for (const auto& p : o.pairs) {
       if (pairFactories().count(p) == 0) {
-        std::cerr << "rtk_bench_real: unknown pair \"" << p << "\" (known: real; \"ours\" once our node runs)\n";
+        std::cerr << "rtk_bench_real: unknown pair \"" << p << "\" (known: real, ours)\n";
         return 2;
       }
     }

@@ -2,12 +2,9 @@
 // (BenchMain.cpp: rate search, CPU per GB, tables) only sees this interface,
 // so a pair of our nodes plugs in beside the real pair.
 //
-// Extension point "ours": an OurPair would start two OurNode (Lab::addOurNode)
-// peered over tcp:// on a veth and generate traffic *through our userspace
-// stack* (no TUN): e.g. iperf3 in each namespace against loopback ports that
-// our forward/socks plugins map onto the overlay, or a load plugin. It then
-// implements the same five functions and registers itself in pairFactories()
-// in BenchMain.cpp.
+// Pairs: RealPair (two yggdrasil 0.5.12 with TUN, iperf3) and OurPair (two
+// rtk_bench_node processes generating traffic through our userspace stack),
+// both registered in pairFactories() in BenchMain.cpp.
 // Thread-safety: one thread.
 #pragma once
 
@@ -16,9 +13,22 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 namespace rtk::bench {
+
+// Whole IPv6 packets of one size carried from the sender's packet boundary
+// (TUN for real nodes, the packet interface for ours) to the receiver's.
+struct PacketRate {
+  std::uint64_t packets = 0;  // arrived
+  std::uint64_t bytes = 0;    // arrived, whole IPv6 packets
+  std::uint64_t offered = 0;  // handed to the sender's boundary (0: unknown)
+  double seconds = 0;
+  double packetsPerSecond() const { return seconds > 0 ? packets / seconds : 0; }
+  double bitsPerSecond() const { return seconds > 0 ? bytes * 8.0 / seconds : 0; }
+  double lossPercent() const { return offered > 0 ? 100.0 * (1.0 - static_cast<double>(packets) / offered) : 100.0; }
+};
 
 class BenchPair {
  public:
@@ -30,6 +40,8 @@ class BenchPair {
   // Goodput from sender to receiver over the overlay.
   virtual interop::IperfResult tcp(int streams, int seconds) = 0;
   virtual interop::IperfResult udp(double rateBps, int payloadBytes, int seconds) = 0;
+  // Packets of packetBytes offered at rateBps (whole packets, bits/s) for `seconds`.
+  virtual PacketRate packets(int packetBytes, double rateBps, int seconds) = 0;
   // The node processes (for CPU and memory counters from /proc).
   virtual pid_t senderPid() = 0;
   virtual pid_t receiverPid() = 0;

@@ -49,4 +49,20 @@ IperfResult RealPair::udp(double rateBps, int payloadBytes, int seconds) {
   return iperf3Client(a_->netns(), b_->address(), kIperfPort, o);
 }
 
+PacketRate RealPair::packets(int packetBytes, double rateBps, int seconds) {
+  IperfOptions o;
+  o.seconds = seconds;
+  o.udp = true;
+  o.udpPayloadBytes = packetBytes - 48;
+  o.udpRateBps = rateBps * o.udpPayloadBytes / packetBytes;  // iperf3's -b counts payload bits
+  const IperfResult r = iperf3Client(a_->netns(), b_->address(), kIperfPort, o);
+  PacketRate out;
+  out.offered = static_cast<std::uint64_t>(r.packets);
+  // iperf3 can report more lost than sent when the receiver misses the tail; clamp.
+  out.packets = r.lostPackets >= r.packets ? 0 : static_cast<std::uint64_t>(r.packets - r.lostPackets);
+  out.bytes = out.packets * static_cast<std::uint64_t>(packetBytes);
+  out.seconds = r.seconds;
+  return out;
+}
+
 }  // namespace rtk::bench

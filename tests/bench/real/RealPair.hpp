@@ -23,6 +23,8 @@ class RealPair final : public BenchPair {
   interop::PingResult rtt(int count) override;
   interop::IperfResult tcp(int streams, int seconds) override;
   interop::IperfResult udp(double rateBps, int payloadBytes, int seconds) override;
+  // UDP datagrams of packetBytes - 48 through the TUN devices (iperf3 -u -b).
+  PacketRate packets(int packetBytes, double rateBps, int seconds) override;
   pid_t senderPid() override { return a_->pid(); }
   pid_t receiverPid() override { return b_->pid(); }
 

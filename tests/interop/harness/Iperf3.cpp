@@ -13,7 +13,9 @@ namespace rtk::interop {
 Iperf3Server::Iperf3Server(const Netns& netns, const std::string& bindAddress, int port,
                            const std::filesystem::path& logPath)
     : port_(port) {
-  process_ = netns.spawn({"iperf3", "-s", "-B", bindAddress, "-p", std::to_string(port)}, logPath.string());
+  // --forceflush: with its output in a file iperf3 would buffer "Server listening" until it exits.
+  process_ = netns.spawn({"iperf3", "-s", "--forceflush", "-B", bindAddress, "-p", std::to_string(port)},
+                         logPath.string());
   auto log = [&] {
     std::ifstream in(logPath);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -1,0 +1,40 @@
+// Two of our nodes (rtk_bench_node processes: core + userspace stack) in
+// namespaces, peered over tcp:// on a veth — the same topology as RealPair.
+// Traffic is generated inside the sending node's process through our stack
+// (there is no TUN, so iperf3 cannot drive it): TCP streams into a sink that
+// confirms the bytes it read, paced UDP into a counting sink, UDP echo for
+// round trips, raw IPv6 packets through the packet interface.
+// Each process is charged for its own CPU, as the real nodes are; unlike
+// the real pair, that includes the TCP/UDP stacks (the kernel's work for
+// the real pair is charged to iperf3 and softirq time, not the node).
+// Thread-safety: one thread.
+#pragma once
+
+#include "BenchPair.hpp"
+#include "Lab.hpp"
+#include "RealPair.hpp"
+
+#include <Poco/JSON/Object.h>
+
+namespace rtk::bench {
+
+class OurPair final : public BenchPair {
+ public:
+  OurPair(interop::Lab& lab, const PairOptions& options);
+
+  std::string label() const override { return "ours-ours"; }
+  interop::PingResult rtt(int count) override;
+  interop::IperfResult tcp(int streams, int seconds) override;
+  interop::IperfResult udp(double rateBps, int payloadBytes, int seconds) override;
+  PacketRate packets(int packetBytes, double rateBps, int seconds) override;
+  pid_t senderPid() override { return a_.pid(); }
+  pid_t receiverPid() override { return b_.pid(); }
+
+ private:
+  Poco::JSON::Object::Ptr command(const std::string& controlPath, const std::string& line, int timeoutMs);
+  interop::Subprocess a_, b_;
+  std::string controlA_, controlB_;
+  std::string addressB_;
+};
+
+}  // namespace rtk::bench
