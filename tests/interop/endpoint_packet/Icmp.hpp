@@ -31,7 +31,7 @@ inline core::Bytes buildEcho(const Echo& e) {
   const std::uint16_t sum = core::ipv6::Icmpv6::checksum(e.source, e.destination, icmp);
   icmp[2] = static_cast<std::uint8_t>(sum >> 8);
   icmp[3] = static_cast<std::uint8_t>(sum);
-  core::Bytes p(40, 0);
+  core::Bytes p(40 + icmp.size(), 0);
   p[0] = 0x60;
   p[4] = static_cast<std::uint8_t>(icmp.size() >> 8);
   p[5] = static_cast<std::uint8_t>(icmp.size());
@@ -39,7 +39,7 @@ inline core::Bytes buildEcho(const Echo& e) {
   p[7] = 64;
   std::memcpy(&p[8], e.source.bytes.data(), 16);
   std::memcpy(&p[24], e.destination.bytes.data(), 16);
-  p.insert(p.end(), icmp.begin(), icmp.end());
+  std::memcpy(&p[40], icmp.data(), icmp.size());
   return p;
 }
 

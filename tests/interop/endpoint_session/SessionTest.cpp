@@ -4,11 +4,9 @@
 // moving the send nonce close to its wrap), with nothing delivered twice
 // or corrupted.
 //
-//            t1 (real)
-//          /          \
-//   ours (o)            r (real, TUN)
-//          \          /
-//            t2 (real)
+//          +--- t1 (real) ---+
+//   ours --+                 +-- r (real, TUN)
+//          +--- t2 (real) ---+
 //
 // Traffic from ours to r: one TCP stream (the kernel receiver's SHA-256 must
 // equal ours) and sequence-numbered UDP datagrams (counted by a receiver in
