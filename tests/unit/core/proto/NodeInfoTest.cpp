@@ -8,8 +8,13 @@ using rtk::core::proto::NodeInfo;
 
 namespace {
 std::string buildFields() {
-  return std::string(R"("buildarch":")") + rtk::core::proto::kBuildArch + R"(","buildname":"ratatoskr","buildplatform":")" +
-         rtk::core::proto::kBuildPlatform + R"(","buildversion":")" + rtk::core::proto::kBuildVersion + "\"";
+  // Appended piece by piece: g++ 12 -O2 misreports a chain of operator+ on
+  // literals as -Wstringop-overread.
+  std::string out = R"("buildarch":")";
+  out.append(rtk::core::proto::kBuildArch).append(R"(","buildname":"ratatoskr","buildplatform":")");
+  out.append(rtk::core::proto::kBuildPlatform).append(R"(","buildversion":")");
+  out.append(rtk::core::proto::kBuildVersion).append("\"");
+  return out;
 }
 rtk::Errc codeOf(const std::string& config, bool privacy, std::string* message = nullptr) {
   try {
