@@ -18,6 +18,10 @@
 //   udp <dest> <bps> <payload> <secs>   paced datagrams to dest:5202
 //   packets <dest> <bytes> <bps> <secs>  paced raw IPv6 packets of <bytes> through the packet interface
 // Not a test; numbers only. Runs until SIGTERM.
+//
+// RTK_BENCH_MALLOC_KEEP=1 raises glibc's trim and mmap thresholds, so freed
+// buffers stay mapped instead of being handed back and faulted in again
+// (an experiment for docs/benchmark.md; off by default, as in applications).
 #include "core/node/Core.hpp"
 #include "core/node/NodeKey.hpp"
 #include "netstack/Netstack.hpp"
@@ -27,6 +31,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <malloc.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -34,6 +39,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -360,6 +366,10 @@ void serveControl(const std::string& path, core::node::Core& core, netstack::Net
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (const char* keep = std::getenv("RTK_BENCH_MALLOC_KEEP"); keep && std::string(keep) == "1") {
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  }
   std::string key, control, logPath;
   NodeConfig config;
   for (int i = 1; i + 1 < argc; i += 2) {
