@@ -336,7 +336,7 @@ class AdminTest : public CppUnit::TestFixture {
       const auto self = quick.getSelf();
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       CPPUNIT_ASSERT_EQUAL(pair.ours().publicKeyHex(), self->getValue<std::string>("key"));
-      CPPUNIT_ASSERT_MESSAGE("getSelf took " + std::to_string(s) + " s", s < 3.0);
+      CPPUNIT_ASSERT_MESSAGE("getSelf took " + std::to_string(s) + " s", s < 4.0);  // includes starting yggdrasilctl
     }
     stop = true;
     flooder.join();

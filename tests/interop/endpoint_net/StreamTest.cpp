@@ -117,7 +117,7 @@ class StreamTest : public CppUnit::TestFixture {
     const double timedOut = secondsSince(t0);
     trace("unreachable dial timed out after " + std::to_string(timedOut) + " s (deadline 3 s)");
     CPPUNIT_ASSERT(timedOut >= 2.9);
-    CPPUNIT_ASSERT(timedOut < 4.5);
+    CPPUNIT_ASSERT_MESSAGE("timed out after " + std::to_string(timedOut) + " s", timedOut < 6.0);  // a loaded CI machine wakes late
   }
 
   void closingTheNodeEndsTransfersWithAnError() {
