@@ -7,19 +7,14 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "core/link/OpenSslErrors.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::link {
 namespace {
 
 std::string opensslError() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
+  auto out = drainOpenSslErrors();
   return out.empty() ? "unknown OpenSSL error" : out;
 }
 

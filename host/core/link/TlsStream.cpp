@@ -9,21 +9,11 @@
 #include <mutex>
 #include <utility>
 
+#include "core/link/OpenSslErrors.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::link {
 namespace {
-
-std::string drainErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
 
 TlsStream* owner(BIO* b) { return static_cast<TlsStream*>(BIO_get_data(b)); }
 
@@ -43,7 +33,7 @@ BIO_METHOD* streamMethod() {
     if (!m || !BIO_meth_set_read(m, methodRead) || !BIO_meth_set_write(m, methodWrite) ||
         !BIO_meth_set_ctrl(m, methodCtrl) || !BIO_meth_set_create(m, methodCreate) ||
         !BIO_meth_set_destroy(m, methodDestroy))
-      throw Error(Errc::Io, "tls: cannot create the BIO method: " + drainErrors());
+      throw Error(Errc::Io, "tls: cannot create the BIO method: " + drainOpenSslErrors());
     return m;
   }();
   return method;
@@ -53,7 +43,7 @@ BIO_METHOD* streamMethod() {
 
 TlsStream::TlsStream(std::unique_ptr<Stream> inner, SslPtr ssl) : inner_(std::move(inner)), ssl_(std::move(ssl)) {
   BIO* bio = BIO_new(streamMethod());
-  if (!bio) throw Error(Errc::Io, "tls: BIO_new: " + drainErrors());
+  if (!bio) throw Error(Errc::Io, "tls: BIO_new: " + drainOpenSslErrors());
   BIO_set_data(bio, this);
   SSL_set_bio(ssl_.get(), bio, bio);  // the SSL owns the BIO from here
 }
@@ -106,12 +96,12 @@ IoResult TlsStream::failed(int ret, const char* op) {
     case SSL_ERROR_WANT_WRITE: return IoResult::blocked(IoWait::Write);
     case SSL_ERROR_ZERO_RETURN: return IoResult::end();
     case SSL_ERROR_SYSCALL: {
-      std::string detail = drainErrors();
+      std::string detail = drainOpenSslErrors();
       if (detail.empty()) return IoResult::end();  // EOF from the layer beneath
       throw Error(Errc::Io, std::string("tls: ") + op + ": " + detail);
     }
     default: {
-      std::string detail = drainErrors();
+      std::string detail = drainOpenSslErrors();
       throw Error(Errc::Protocol, std::string("tls: ") + op + ": " + (detail.empty() ? "failed" : detail));
     }
   }
