@@ -34,8 +34,9 @@ if(RTK_FUZZ)
 endif()
 
 # clang links the sanitizer runtimes into executables only, so a shared
-# module's __asan_*/__ubsan_* references stay undefined until the host loads
-# it: -z defs (RatatoskrModule.cmake, test fixtures) cannot hold there.
+# object's __asan_*/__ubsan_* references stay undefined until an executable
+# loads it: -z defs (libratatoskr.so, RatatoskrModule.cmake, test fixtures)
+# cannot hold there.
 if((RTK_SANITIZE OR RTK_FUZZ) AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   set(RATATOSKR_MODULE_ALLOW_UNDEFINED ON)
 endif()
