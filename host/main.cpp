@@ -7,8 +7,9 @@
 //   ratatoskr --print-config [--show-secrets] [--config FILE]
 //   ratatoskr --version | --help
 //
-// Exit status: 0 after a clean stop, 64 bad usage, 78 bad conf, 70 when a
-// lifecycle step failed (the log says which), 73 when --genconf cannot write.
+// Exit status: 0 after a clean stop, 64 bad usage, 78 bad conf (including an
+// enabled module no plugin provides), 70 when a lifecycle step failed at run
+// time (the log says which), 73 when --genconf cannot write.
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
@@ -116,7 +117,7 @@ class HostApplication final : public Poco::Util::ServerApplication {
     if (exitCode_ != EXIT_OK) return exitCode_;
     if (runtime_->failed()) {
       log_.error("not running: ", runtime_->failure());
-      return EXIT_SOFTWARE;
+      return runtime_->failureIsConfig() ? EXIT_CONFIG : EXIT_SOFTWARE;
     }
     log_.info("running; stop with SIGINT or SIGTERM");
     waitForTerminationRequest();

@@ -107,7 +107,6 @@ void HostRuntime::stopNode() {
   } catch (const std::exception& e) {
     log.error("close: ", e.what());
   }
-  log.info("node closed");
 }
 
 void HostRuntime::stopPlugins() {

@@ -76,11 +76,16 @@ class RTK_HOST_API HostRuntime {
 
   // A step that failed (recorded by the subsystem that ran it); later steps
   // are skipped and the host exits with an error.
-  void recordFailure(std::string message) {
-    if (failure_.empty()) failure_ = std::move(message);
+  // configError: the step failed on the conf (a module no plugin provides,
+  // bad module settings), not at run time; the host exits 78 then.
+  void recordFailure(std::string message, bool configError) {
+    if (!failure_.empty()) return;
+    failure_ = std::move(message);
+    failureIsConfig_ = configError;
   }
   bool failed() const noexcept { return !failure_.empty(); }
   const std::string& failure() const noexcept { return failure_; }
+  bool failureIsConfig() const noexcept { return failureIsConfig_; }
 
  private:
   HostConfig config_;
@@ -94,6 +99,7 @@ class RTK_HOST_API HostRuntime {
   std::unique_ptr<PluginManager> plugins_;  // declared last: destroyed first
   bool nodeRunning_ = false;
   std::string failure_;
+  bool failureIsConfig_ = false;
 };
 
 }  // namespace rtk::host

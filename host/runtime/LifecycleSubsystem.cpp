@@ -1,5 +1,7 @@
 #include "runtime/LifecycleSubsystem.hpp"
 
+#include "ratatoskr/error.hpp"
+
 namespace rtk::host {
 
 LifecycleSubsystem::LifecycleSubsystem(std::string name, HostRuntime& runtime, Step start, Step stop, Log log)
@@ -14,9 +16,12 @@ void LifecycleSubsystem::initialize(Poco::Util::Application&) {
   ran_ = true;
   try {
     (runtime_.*start_)();
+  } catch (const Error& e) {
+    log_.error(e.what());
+    runtime_.recordFailure(e.what(), e.code() == Errc::Config);
   } catch (const std::exception& e) {
     log_.error(e.what());
-    runtime_.recordFailure(e.what());
+    runtime_.recordFailure(e.what(), false);
   }
 }
 

@@ -25,7 +25,7 @@ class ProbePlugin final : public sdk::Plugin {
                                         .providedServices = {"probe.svc/1"},
                                         .requiredServices = {"missing.svc/1"},
                                         .configSchema = "{}"};
-  explicit ProbePlugin(sdk::Host& host) : host_(host) {
+  explicit ProbePlugin(sdk::Host& host) {
     if (Probe::mode == "throw-rtk") throw Error(Errc::AlreadyExists, "probe: already there");
     if (Probe::mode == "throw-std") throw std::runtime_error("probe: std failure");
     if (Probe::mode == "throw-int") throw 42;
@@ -44,7 +44,6 @@ class ProbePlugin final : public sdk::Plugin {
   };
 
  private:
-  sdk::Host& host_;
   std::int64_t value_ = 0;
   Svc svc_;
 };

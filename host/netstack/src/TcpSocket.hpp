@@ -94,7 +94,6 @@ class TcpSocket : public LiveObject, public std::enable_shared_from_this<TcpSock
   struct tcp_pcb* pcb_ = nullptr;
   bool registered_ = false;
   bool finSent_ = false;
-  bool abortedByUs_ = false;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;  // any state change: data, space, phase, deadlines

@@ -66,7 +66,7 @@ CONF
 "$host" --config "$work/missing.conf" >"$work/missing.log" 2>&1
 rc=$?
 cat "$work/missing.log"
-[ "$rc" -ne 0 ] || fail "enabled plugin without a file: exit status 0"
+[ "$rc" -eq 78 ] || fail "enabled plugin without a file: exit status $rc, expected 78 (bad conf)"
 expect "$work/missing.log" "fixture-nope" "missing plugin named"
 expect "$work/missing.log" "fixture-good" "available plugins listed"
 
