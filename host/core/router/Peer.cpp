@@ -1,6 +1,7 @@
 #include "core/router/Peer.hpp"
 
 #include "core/router/Router.hpp"
+#include "core/util/BufferPool.hpp"
 #include "core/wire/Frame.hpp"
 #include "ratatoskr/error.hpp"
 
@@ -198,6 +199,9 @@ std::size_t Peer::takeOutbound(Bytes& out, std::size_t maxBytes) {
   // thread can keep queueing meanwhile.
   for (auto& e : taking) {
     appendPacketFrame(out, e.packet);
+    // The payload was copied into the link's buffer: its storage goes back
+    // to the pool it came from (the session layer's seal, a traffic decode).
+    if (auto* traffic = std::get_if<wire::Traffic>(&e.packet)) BufferPool::shared().give(std::move(traffic->payload));
     ++frames;
   }
   taking.clear();

@@ -4,6 +4,7 @@
 
 #include "core/session/SessionWire.hpp"
 #include "core/session/TrafficHeader.hpp"
+#include "core/util/BufferPool.hpp"
 
 namespace rtk::core::session {
 
@@ -76,8 +77,7 @@ Bytes Session::seal(ByteView message, Clock::time_point now) {
     advanceOwnKeys();
     fixShared(0, 0);
   }
-  Bytes packet;
-  packet.reserve(kTrafficOverhead + message.size());
+  Bytes packet = BufferPool::shared().take(kTrafficOverhead + message.size());
   TrafficHeader{localKeySeq_, remoteKeySeq_, sendNonce_}.encode(packet);
   const std::size_t tagAt = packet.size();
   packet.resize(tagAt + crypto::kBoxOverhead);

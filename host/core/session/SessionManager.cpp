@@ -6,6 +6,7 @@
 
 #include "core/crypto/KeyConversion.hpp"
 #include "core/session/SessionWire.hpp"
+#include "core/util/BufferPool.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::session {
@@ -211,6 +212,7 @@ void SessionManager::onWrite(const PublicKey& dest, Bytes message) {
   auto it = sessions_.find(dest);
   if (it != sessions_.end()) {
     sendSealed(it->second, ByteView(message));
+    BufferPool::shared().give(std::move(message));
     return;
   }
   bufferAndInit(dest, std::move(message));

@@ -3,7 +3,7 @@
 // Other threads never touch the owned state: they post() work to the loop.
 // Timers run on the same thread. This is the actor model the core uses for
 // the router, the session manager, the link manager and the proto handler
-// (see host/core/README.md, "Threads").
+// (see docs/ARCHITECTURE.md, "Threads").
 //
 // Thread-safety: post, postAfter, cancel, call and stop may be called from any
 // thread. Tasks run one at a time, in post order; a timer runs no earlier

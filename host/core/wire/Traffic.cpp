@@ -1,5 +1,7 @@
 #include "core/wire/Traffic.hpp"
 
+#include "core/util/BufferPool.hpp"
+
 namespace rtk::core::wire {
 
 std::size_t Traffic::size() const {
@@ -22,6 +24,9 @@ Traffic Traffic::decode(ByteView body) {
       !in.chopUint(tr.watermark))
     throwDecode("traffic", "truncated or malformed");
   const ByteView rest = in.rest();
+  // Pooled: the payload travels to the session layer and the netstack,
+  // which give the storage back (core/util/BufferPool.hpp).
+  tr.payload = BufferPool::shared().take(rest.size());
   tr.payload.assign(rest.begin(), rest.end());
   return tr;
 }

@@ -33,6 +33,23 @@
  * backlog, bounded input queue) and by the TCP windows. */
 #define MEM_LIBC_MALLOC                 1
 #define MEMP_MEM_MALLOC                 1
+/* ... through our functions: blocks of the data path's sizes (a segment's
+ * PBUF_RAM, up to 64 KiB) are recycled rather than freed, because glibc
+ * would hand every acknowledged window back to the kernel and fault it in
+ * again for the next one (src/LwipMemory.cpp). */
+#include <stddef.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+void *rtk_lwip_mem_malloc(size_t size);
+void rtk_lwip_mem_free(void *memory);
+void *rtk_lwip_mem_calloc(size_t count, size_t size);
+#ifdef __cplusplus
+}
+#endif
+#define mem_clib_malloc                 rtk_lwip_mem_malloc
+#define mem_clib_free                   rtk_lwip_mem_free
+#define mem_clib_calloc                 rtk_lwip_mem_calloc
 #define MEM_ALIGNMENT                   8
 /* Nominal pool sizes: with MEMP_MEM_MALLOC they are not limits, but lwIP's
  * own sanity checks still read them. */

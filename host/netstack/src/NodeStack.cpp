@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "LwipConvert.hpp"
+#include "core/util/BufferPool.hpp"
 #include "lwip/ip6.h"
 #include "lwip/pbuf.h"
 #include "lwip/priv/tcp_priv.h"
@@ -33,7 +34,11 @@ struct InboundPbuf {
 // The pbuf lwIP hands back to the free function is the first member.
 static_assert(std::is_standard_layout_v<InboundPbuf>);
 
-void freeInbound(struct pbuf* p) { delete reinterpret_cast<InboundPbuf*>(p); }
+void freeInbound(struct pbuf* p) {
+  auto* holder = reinterpret_cast<InboundPbuf*>(p);
+  core::BufferPool::shared().give(std::move(holder->data));
+  delete holder;
+}
 
 }  // namespace
 
@@ -221,8 +226,13 @@ err_t NodeStack::netifInit(struct netif* netif) {
 // for long.
 err_t NodeStack::netifOutput(struct netif* netif, struct pbuf* p, const ip6_addr_t*) {
   auto* self = static_cast<NodeStack*>(netif->state);
-  core::Bytes packet(p->tot_len);
-  pbuf_copy_partial(p, packet.data(), p->tot_len, 0);
+  // From the pool, with a byte to spare: the core prepends the session
+  // message type in place (ipv6::KeyStore) instead of reallocating.
+  core::Bytes packet = core::BufferPool::shared().take(std::size_t{p->tot_len} + 1);
+  for (const struct pbuf* q = p; q; q = q->next) {
+    const auto* data = static_cast<const std::uint8_t*>(q->payload);
+    packet.insert(packet.end(), data, data + q->len);
+  }
   self->queueOutput(std::move(packet));
   return ERR_OK;
 }

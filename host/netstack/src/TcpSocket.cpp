@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "LwipConvert.hpp"
+#include "core/util/BufferPool.hpp"
 #include "NodeStack.hpp"
 #include "Waits.hpp"
 
@@ -139,6 +140,7 @@ bool TcpSocket::flush() {
     txHead_ += n;
     txBytes_ -= n;
     if (txHead_ == chunk.size()) {
+      core::BufferPool::shared().give(std::move(chunk));
       tx_.pop_front();
       txHead_ = 0;
     }
@@ -220,7 +222,9 @@ err_t TcpSocket::onRecv(void* arg, struct tcp_pcb* pcb, struct pbuf* p, err_t) {
       if (q->len < kRxMergeBytes / 4 && !rx.empty() && rx.back().size() + q->len <= kRxMergeBytes) {
         rx.back().insert(rx.back().end(), data, data + q->len);
       } else {
-        rx.emplace_back(data, data + q->len);
+        core::Bytes chunk = core::BufferPool::shared().take(std::max<std::size_t>(q->len, kRxMergeBytes));
+        chunk.insert(chunk.end(), data, data + q->len);
+        rx.push_back(std::move(chunk));
       }
       self->rxBytes_ += q->len;
     }
@@ -354,6 +358,7 @@ std::size_t TcpSocket::read(void* data, std::size_t size) {
     done += n;
     rxHead_ += n;
     if (rxHead_ == chunk.size()) {
+      core::BufferPool::shared().give(std::move(chunk));
       rx_.pop_front();
       rxHead_ = 0;
     }
@@ -384,7 +389,9 @@ std::size_t TcpSocket::write(const void* data, std::size_t size) {
         back.insert(back.end(), in + done, in + done + n);
       } else {
         n = std::min(n, kTxChunkBytes);
-        tx_.emplace_back(in + done, in + done + n);
+        core::Bytes chunk = core::BufferPool::shared().take(kTxChunkBytes);
+        chunk.insert(chunk.end(), in + done, in + done + n);
+        tx_.push_back(std::move(chunk));
       }
       txBytes_ += n;
       done += n;
