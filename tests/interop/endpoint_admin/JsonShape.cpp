@@ -43,7 +43,7 @@ std::string kind(const Poco::Dynamic::Var& v) {
 }
 
 void diff(const Poco::Dynamic::Var& a, const Poco::Dynamic::Var& b, const std::string& path, bool dynamicTop,
-          std::vector<std::string>& out) {
+          const std::set<std::string>& optional, std::vector<std::string>& out) {
   const std::string ka = kind(a), kb = kind(b);
   if (ka != kb) {
     out.push_back(path + ": " + ka + " vs " + kb);
@@ -51,7 +51,7 @@ void diff(const Poco::Dynamic::Var& a, const Poco::Dynamic::Var& b, const std::s
   }
   if (ka == "array") {
     const auto x = a.extract<Poco::JSON::Array::Ptr>(), y = b.extract<Poco::JSON::Array::Ptr>();
-    if (x->size() > 0 && y->size() > 0) diff(x->get(0), y->get(0), path + "[0]", false, out);
+    if (x->size() > 0 && y->size() > 0) diff(x->get(0), y->get(0), path + "[0]", false, optional, out);
     return;
   }
   if (ka != "object") return;
@@ -61,23 +61,23 @@ void diff(const Poco::Dynamic::Var& a, const Poco::Dynamic::Var& b, const std::s
       out.push_back(path + ": " + std::to_string(x->size()) + " vs " + std::to_string(y->size()) + " entries");
       return;
     }
-    diff(x->begin()->second, y->begin()->second, path + ".*", false, out);
+    diff(x->begin()->second, y->begin()->second, path + ".*", false, optional, out);
     return;
   }
   for (const auto& [k, v] : *x) {
-    if (!y->has(k)) out.push_back(path + ": field " + k + " missing on the right");
-    else diff(v, y->get(k), path + "." + k, false, out);
+    if (y->has(k)) diff(v, y->get(k), path + "." + k, false, optional, out);
+    else if (!optional.count(k)) out.push_back(path + ": field " + k + " missing on the right");
   }
   for (const auto& [k, v] : *y)
-    if (!x->has(k)) out.push_back(path + ": field " + k + " missing on the left");
+    if (!x->has(k) && !optional.count(k)) out.push_back(path + ": field " + k + " missing on the left");
 }
 
 }  // namespace
 
 std::vector<std::string> shapeDifferences(const Poco::Dynamic::Var& left, const Poco::Dynamic::Var& right,
-                                          bool dynamicTopKey) {
+                                          bool dynamicTopKey, const std::set<std::string>& optionalKeys) {
   std::vector<std::string> out;
-  diff(left, right, "", dynamicTopKey, out);
+  diff(left, right, "", dynamicTopKey, optionalKeys, out);
   return out;
 }
 

@@ -21,8 +21,11 @@ std::string jsonShape(const Poco::Dynamic::Var& value, bool dynamicTopKey = fals
 // Where two values' shapes differ ("peers[0].latency: number vs string",
 // "getSelf: field subnet missing on the right"). Arrays compare their first
 // elements; an empty array on either side matches any array (a node may
-// simply have no entry there, e.g. the root's empty path).
+// simply have no entry there, e.g. the root's empty path). A key in
+// `optionalKeys` may be missing on either side (Go's omitempty fields whose
+// presence depends on the moment's values, e.g. a peer's rate_sent while no
+// traffic flows); where both sides have it, its types must agree.
 std::vector<std::string> shapeDifferences(const Poco::Dynamic::Var& left, const Poco::Dynamic::Var& right,
-                                          bool dynamicTopKey = false);
+                                          bool dynamicTopKey = false, const std::set<std::string>& optionalKeys = {});
 
 }  // namespace rtk::interop

@@ -1,5 +1,6 @@
 #include "InProcessNode.hpp"
 
+#include "FileLogger.hpp"
 #include "Json.hpp"
 #include "NetnsScope.hpp"
 #include "Trace.hpp"
@@ -12,20 +13,7 @@ InProcessNode::InProcessNode(Lab& lab, const Netns& netns, InProcessSpec spec)
     : lab_(lab), netns_(netns), spec_(std::move(spec)), dir_(lab.dir() / spec_.name) {
   std::filesystem::create_directories(dir_);
   if (spec_.privateKeyHex.empty()) spec_.privateKeyHex = Node::generatePrivateKey();
-  logFile_ = std::make_shared<std::ofstream>(dir_ / "node.log", std::ios::app);
-  logMutex_ = std::make_shared<std::mutex>();
-  auto file = logFile_;
-  auto mutex = logMutex_;
-  auto logger = std::make_shared<rtk::Logger>(
-      [file, mutex](rtk::LogLevel level, std::string_view sub, std::string_view msg) {
-        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch())
-                             .count();
-        std::lock_guard lock(*mutex);
-        *file << now << ' ' << rtk::logLevelName(level) << ' ' << sub << ": " << msg << '\n';
-        file->flush();
-      },
-      rtk::LogLevel::Debug);
+  auto logger = fileLogger(dir_ / "node.log");
 
   rtk::NodeConfig config;
   config.privateKey = spec_.privateKeyHex;

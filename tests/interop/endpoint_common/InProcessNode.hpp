@@ -15,9 +15,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -55,8 +53,6 @@ class InProcessNode {
   const Netns& netns_;
   InProcessSpec spec_;
   std::filesystem::path dir_;
-  std::shared_ptr<std::ofstream> logFile_;
-  std::shared_ptr<std::mutex> logMutex_;
   std::shared_ptr<rtk::Node> node_;
 };
 

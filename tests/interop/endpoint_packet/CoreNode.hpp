@@ -11,7 +11,6 @@
 
 #include <condition_variable>
 #include <deque>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,8 +38,6 @@ class CoreNode {
   std::uint64_t delivered() const;
 
  private:
-  std::shared_ptr<std::ofstream> logFile_;
-  std::shared_ptr<std::mutex> logMutex_;
   std::unique_ptr<core::node::Core> core_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;

@@ -1,6 +1,7 @@
 #include "CoreStack.hpp"
 
 #include "NetnsScope.hpp"
+#include "FileLogger.hpp"
 #include "Trace.hpp"
 
 #include "core/node/NodeKey.hpp"
@@ -12,17 +13,7 @@ namespace rtk::interop {
 CoreStack::CoreStack(Lab& lab, const Netns& netns, const std::string& name, std::vector<std::string> peers) {
   const auto dir = lab.dir() / name;
   std::filesystem::create_directories(dir);
-  logFile_ = std::make_shared<std::ofstream>(dir / "node.log", std::ios::app);
-  logMutex_ = std::make_shared<std::mutex>();
-  auto file = logFile_;
-  auto m = logMutex_;
-  auto logger = std::make_shared<Logger>(
-      [file, m](LogLevel level, std::string_view sub, std::string_view msg) {
-        std::lock_guard lock(*m);
-        *file << logLevelName(level) << ' ' << sub << ": " << msg << '\n';
-        file->flush();
-      },
-      LogLevel::Debug);
+  auto logger = fileLogger(dir / "node.log");
   NodeConfig config;
   config.privateKey = Node::generatePrivateKey();
   config.peers = std::move(peers);

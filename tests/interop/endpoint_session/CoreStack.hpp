@@ -11,9 +11,7 @@
 #include "core/node/Core.hpp"
 #include "netstack/Netstack.hpp"
 
-#include <fstream>
 #include <memory>
-#include <mutex>
 
 namespace rtk::interop {
 
@@ -26,8 +24,6 @@ class CoreStack {
   std::string address() const;
 
  private:
-  std::shared_ptr<std::ofstream> logFile_;
-  std::shared_ptr<std::mutex> logMutex_;
   std::unique_ptr<core::node::Core> core_;
   std::unique_ptr<netstack::Netstack> stack_;
 };
