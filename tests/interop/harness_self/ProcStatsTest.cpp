@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <ctime>
 #include <thread>
 
 using namespace rtk::interop;
@@ -33,6 +34,11 @@ class ProcStatsTest : public CppUnit::TestFixture {
   }
 
   void cpuSecondsGrowWithWork() {
+    // A fresh test process may not have used one clock tick yet: burn 50 ms
+    // of CPU first, so the counter has something to show.
+    const std::clock_t start = std::clock();
+    while (std::clock() - start < CLOCKS_PER_SEC / 20) {
+    }
     const ProcStats self = ProcStats::read(::getpid());
     CPPUNIT_ASSERT(self.cpuSeconds > 0.0);
     // Spawn a busy child and watch its counter move.

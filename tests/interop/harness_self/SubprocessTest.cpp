@@ -4,9 +4,11 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 using rtk::interop::RunResult;
 using rtk::interop::Subprocess;
@@ -45,13 +47,18 @@ class SubprocessTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.seconds < 5.0);
     const pid_t grandchild = static_cast<pid_t>(std::stol(r.out));
     // Killed with the group: gone, or at most a zombie waiting for init.
-    std::ifstream status("/proc/" + std::to_string(grandchild) + "/status");
-    std::string line;
-    bool alive = false;
-    while (std::getline(status, line)) {
-      if (line.rfind("State:", 0) == 0) alive = line.find('Z') == std::string::npos;
-    }
-    CPPUNIT_ASSERT(!alive);
+    // SIGKILL takes effect asynchronously, so allow it a moment to land.
+    auto alive = [grandchild] {
+      std::ifstream status("/proc/" + std::to_string(grandchild) + "/status");
+      std::string line;
+      while (std::getline(status, line))
+        if (line.rfind("State:", 0) == 0) return line.find('Z') == std::string::npos && line.find('X') == std::string::npos;
+      return false;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (alive() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CPPUNIT_ASSERT(!alive());
   }
 
   void missingProgramThrowsNotFound() {

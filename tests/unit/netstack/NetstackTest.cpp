@@ -472,11 +472,13 @@ class NetstackTest : public CppUnit::TestFixture {
   }
 
   void testIcmpEcho() {
+    // What the tap captures is declared before the nodes, so it outlives
+    // their sender threads (the tap may run until the nodes are destroyed).
+    std::promise<core::Bytes> reply;
+    std::atomic<bool> seen{false};
     TwoNodes n;
     // A node outside the pipe (200:1::7) pings A; the reply comes out of
     // A's end addressed to it (the pipe drops it, the tap sees it).
-    std::promise<core::Bytes> reply;
-    std::atomic<bool> seen{false};
     n.pipe.setTap([&](const core::Bytes& p) {
       if (p.size() >= 48 && p[6] == 58 && p[40] == 129 && !seen.exchange(true)) reply.set_value(p);
     });
@@ -509,8 +511,8 @@ class NetstackTest : public CppUnit::TestFixture {
   }
 
   void testChecksumsOnTheWire() {
+    std::atomic<int> checked{0}, bad{0};  // outlives the nodes, as in testIcmpEcho
     TwoNodes n;
-    std::atomic<int> checked{0}, bad{0};
     n.pipe.setTap([&](const core::Bytes& p) {
       if (p.size() < 48 || (p[6] != 6 && p[6] != 17)) return;
       ++checked;
