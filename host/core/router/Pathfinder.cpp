@@ -153,6 +153,17 @@ bool Pathfinder::rumorLookup(const PublicKey& dest) {
   return true;
 }
 
+void Pathfinder::retryPendingLookups() {
+  const auto now = Clock::now();
+  std::vector<PublicKey> dests;  // collected first: a lookup may change rumors_
+  for (auto& [xform, rumor] : rumors_) {
+    if (!rumor.traffic || now - rumor.sendTime < router_.config_.pathThrottle) continue;
+    rumor.sendTime = now;
+    dests.push_back(rumor.traffic->dest);
+  }
+  for (const auto& dest : dests) sendLookup(dest);
+}
+
 void Pathfinder::sendLookup(const PublicKey& dest) {
   auto it = paths_.find(dest);
   if (it != paths_.end() && Clock::now() - it->second.reqTime < router_.config_.pathThrottle) return;

@@ -52,6 +52,16 @@ class Pathfinder {
   void resetTimeout(const PublicKey& key);
   // PacketNetwork::sendLookup.
   void rumorSendLookup(const PublicKey& dest);
+  // Maintenance (once a second): a rumor still holding a packet asks again.
+  // ironwood only looks up again when new traffic is written, and the
+  // session layer may write nothing more: an ack to a session init is sent
+  // once, and the peer re-sends the very same init, which is not acked
+  // again. If that one lookup found no tree peer whose bloom filter held the
+  // destination yet (filters spread one maintenance round per hop, lookups
+  // at once), both sides waited until the peer's init buffer expired
+  // (sessionTimeout, a minute). Throttled like every lookup; ends when the
+  // path arrives or the rumor expires. Nothing changes on the wire.
+  void retryPendingLookups();
 
   std::vector<PathEntry> snapshot() const;
   std::size_t rumorCount() const { return rumors_.size(); }

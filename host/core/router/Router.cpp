@@ -323,6 +323,7 @@ void Router::doMaintenance() {
   fix();
   sendAnnounces();
   blooms_.doMaintenance();
+  pathfinder_.retryPendingLookups();
   publishPeerInfo();
   scheduleMaintenance();
 }

@@ -76,6 +76,7 @@ class PathfinderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(unsolicitedNotifiesAreIgnored);
   CPPUNIT_TEST(incomingTrafficIsDelivered);
   CPPUNIT_TEST(answersLookupsForItsOwnKey);
+  CPPUNIT_TEST(aLookupThatReachedNobodyIsRetriedWhileItsPacketWaits);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -185,6 +186,26 @@ class PathfinderTest : public CppUnit::TestFixture {
                                                     std::chrono::system_clock::now().time_since_epoch())
                                                     .count());
     CPPUNIT_ASSERT(n.info.seq + 5 >= now && n.info.seq <= now);  // seq is Unix seconds
+  }
+
+  // The first lookup finds no tree peer whose filter holds D (filters are
+  // still spreading); the waiting packet makes it go out again once one
+  // does, without new traffic (Pathfinder::retryPendingLookups).
+  void aLookupThatReachedNobodyIsRetriedWhileItsPacketWaits() {
+    Fixture f;
+    f.m->send(PacketType::BloomFilter, wire::BloomFilter{});  // M no longer claims D
+    f.r->getSelf();
+    f.m->clearFrames();
+    f.r->sendTraffic(f.d(), Bytes{1});
+    f.r->getSelf();
+    CPPUNIT_ASSERT(f.m->take(PacketType::PathLookup).empty());
+    wire::BloomFilter b;
+    b.add(f.d().bytes);
+    f.m->send(PacketType::BloomFilter, b);
+    const auto lookup = f.nextLookup();
+    CPPUNIT_ASSERT(lookup.source == f.r->publicKey());
+    f.m->send(PacketType::PathNotify, f.notify(100, {3, 4}));
+    CPPUNIT_ASSERT((f.nextTraffic().payload == Bytes{1}));
   }
 };
 
