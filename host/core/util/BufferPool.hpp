@@ -4,7 +4,7 @@
 // worker, a link reader) and freed on another. glibc hands the freed top of
 // a thread's arena back to the kernel once it exceeds 128 KiB, and the next
 // buffer of the same size faults its pages in again: on the single-stream
-// benchmark that was the largest cost after the cipher (docs/benchmark.md).
+// benchmark that cost more CPU than the cipher (docs/benchmark.md).
 // Keeping the storage in a pool, as yggdrasil-go keeps its packet buffers in
 // a sync.Pool, removes both the faults and the allocator's trimming. A
 // library must not retune its host's malloc, so the fix lives here.

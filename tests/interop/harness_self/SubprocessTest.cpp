@@ -52,7 +52,8 @@ class SubprocessTest : public CppUnit::TestFixture {
       std::ifstream status("/proc/" + std::to_string(grandchild) + "/status");
       std::string line;
       while (std::getline(status, line))
-        if (line.rfind("State:", 0) == 0) return line.find('Z') == std::string::npos && line.find('X') == std::string::npos;
+        if (line.rfind("State:", 0) == 0)
+          return line.find('Z') == std::string::npos && line.find('X') == std::string::npos;
       return false;
     };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
