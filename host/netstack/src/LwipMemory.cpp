@@ -9,6 +9,7 @@
 // Every block carries a 16-byte header with its size class, so free() knows
 // whether it belongs to the pool. lwIP calls these on its one thread; the
 // mutex only makes a wrong caller harmless.
+#include <bit>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -39,12 +40,12 @@ Pool& pool() {
   return *p;
 }
 
+// The class of the smallest block that holds `total` bytes (as
+// core::BufferPool picks its classes), or kUnpooled outside 4–128 KiB.
 unsigned classFor(std::size_t total) {
   if (total < (std::size_t{1} << kMinShift) || total > (std::size_t{1} << (kMinShift + kClasses - 1)))
     return kUnpooled;
-  unsigned c = 0;
-  while ((std::size_t{1} << (kMinShift + c)) < total) ++c;
-  return c;
+  return static_cast<unsigned>(std::bit_width(total - 1) - kMinShift);
 }
 
 }  // namespace
