@@ -316,6 +316,19 @@ std::vector<PublicKey> Node::remoteGetTree(const PublicKey& key, std::chrono::mi
 
 std::string Node::nodeInfo() const { return impl_->core->proto().nodeInfo(); }
 
+// TEMPORARY (issue 9, being implemented in the core on branch wt-core):
+// these throw NotSupported until that branch lands.
+std::uint64_t Node::subscribePeerEvents(PeerEventHandler) { throw Error(Errc::NotSupported, "peer events: not yet"); }
+void Node::unsubscribePeerEvents(std::uint64_t) {}
+void Node::probePeer(std::string_view, std::chrono::milliseconds, ProbeCallback) {
+  throw Error(Errc::NotSupported, "probePeer: not yet");
+}
+void Node::removeAdminHandler(std::string_view) { throw Error(Errc::NotSupported, "removeAdminHandler: not yet"); }
+void Node::queryRemote(RemoteQuery, const PublicKey&, std::chrono::milliseconds, RemoteCallback) {
+  throw Error(Errc::NotSupported, "queryRemote: not yet");
+}
+void Node::setNodeInfo(std::string_view) { throw Error(Errc::NotSupported, "setNodeInfo: not yet"); }
+
 NodeSnapshot Node::snapshot() const {
   NodeSnapshot s;
   s.address = formatAddress(address());

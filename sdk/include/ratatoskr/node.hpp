@@ -121,6 +121,9 @@ class RTK_API Node : public NodeInterface {
   void removePeer(std::string_view uri, std::string_view sourceInterface = {}) override;
   std::vector<PeerInfo> getPeers() const override;
   void retryPeers() override;
+  std::uint64_t subscribePeerEvents(PeerEventHandler handler) override;
+  void unsubscribePeerEvents(std::uint64_t id) override;
+  void probePeer(std::string_view uri, std::chrono::milliseconds timeout, ProbeCallback done) override;
   // The URIs the node listens on for inbound peers (NodeConfig::listen), as
   // bound: a port 0 in the conf shows the port the system chose
   // ("tcp://127.0.0.1:41234"). Empty after close().
@@ -136,6 +139,7 @@ class RTK_API Node : public NodeInterface {
   void disableAdmin() override;
   void addAdminHandler(std::string_view name, std::string_view description, std::vector<std::string> fields,
                        AdminHandler handler) override;
+  void removeAdminHandler(std::string_view name) override;
   // The admin socket's bound address ("unix:///…", "tcp://127.0.0.1:port"), empty when off.
   std::string adminAddress() const;
 
@@ -149,10 +153,14 @@ class RTK_API Node : public NodeInterface {
   std::string remoteGetSelf(const PublicKey& key, std::chrono::milliseconds timeout) override;
   std::vector<PublicKey> remoteGetPeers(const PublicKey& key, std::chrono::milliseconds timeout) override;
   std::vector<PublicKey> remoteGetTree(const PublicKey& key, std::chrono::milliseconds timeout) override;
+  void queryRemote(RemoteQuery query, const PublicKey& key, std::chrono::milliseconds timeout,
+                   RemoteCallback done) override;
+
+  // ---- NodeInfoInterface ----
+  std::string nodeInfo() const override;
+  void setNodeInfo(std::string_view json) override;
 
   // ---- facade ----
-  // Our NodeInfo as published (a JSON object).
-  std::string nodeInfo() const;
   NodeSnapshot snapshot() const;
   bool closed() const;
   void close() override;

@@ -1,7 +1,7 @@
 // rtk::NodeInterface — what a running Yggdrasil node offers to its users.
 //
 // The C++ counterpart of the Go ratatoskr `core.Interface`: the union of the
-// network, peer, multicast, admin and diagnostic interfaces below. The core
+// network, peer, multicast, admin, diagnostic and NodeInfo interfaces below. The core
 // implements it; the facade (rtk::Node), plugins (through the C service table,
 // see services/node.h) and tests (with fakes) all depend on these interfaces,
 // never on the implementation.
@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ratatoskr/error.hpp"
 #include "ratatoskr/net.hpp"
 #include "ratatoskr/types.hpp"
 
@@ -85,6 +86,42 @@ struct NodeInfoReply {
   std::chrono::nanoseconds rtt{0};   // request to reply
 };
 
+// A peer link came up or went down.
+struct PeerEvent {
+  enum class Kind { Up, Down };
+  Kind kind = Kind::Up;
+  std::string uri;        // as getPeers() shows it
+  std::string sourceInterface;
+  bool inbound = false;
+  PublicKey key;          // the peer's key (also on Down)
+  std::string error;      // Down: why the link ended; empty on a clean close
+};
+
+// What probing a peer URI found: the key it answered with and the time from
+// the first byte we sent to its handshake arriving.
+struct PeerProbe {
+  PublicKey key;
+  std::chrono::nanoseconds rtt{0};
+};
+
+// The remote queries of the NodeInfo and debug protocols.
+enum class RemoteQuery { NodeInfo, Self, Peers, Tree };
+
+// A remote query's answer. json: the NodeInfo object (NodeInfo), the remote
+// getSelf object (Self), or ["<key hex>", ...] (Peers, Tree).
+struct RemoteReply {
+  std::string json;
+  std::chrono::nanoseconds rtt{0};
+};
+
+// The result of an asynchronous call: an error, or a value.
+template <class T>
+struct Outcome {
+  std::optional<Error> error;
+  T value{};
+  bool ok() const noexcept { return !error.has_value(); }
+};
+
 // ---- the interfaces -----------------------------------------------------
 
 class NetworkInterface {
@@ -114,6 +151,24 @@ class PeerInterface {
   virtual std::vector<PeerInfo> getPeers() const = 0;
   // Cuts every backoff short: disconnected peers are dialled now.
   virtual void retryPeers() = 0;
+
+  // Peer link events. The handler runs on the node's link-manager thread, one
+  // event at a time in order; it must return quickly and must not call back
+  // into the node and wait (post the work elsewhere). Returns an id for
+  // unsubscribePeerEvents.
+  using PeerEventHandler = std::function<void(const PeerEvent&)>;
+  virtual std::uint64_t subscribePeerEvents(PeerEventHandler handler) = 0;
+  // Once this returns the handler is not running and is never called again.
+  // Unknown ids are ignored. Not from inside the handler.
+  virtual void unsubscribePeerEvents(std::uint64_t id) = 0;
+
+  // Dials `uri` and runs the link handshake without adding a peer, then
+  // closes. `done` runs exactly once, on a node thread (return quickly):
+  // with the key and round-trip time, or with the error (Errc::Timeout after
+  // `timeout`, Errc::InvalidArgument for a bad URI, the dial or handshake
+  // error otherwise, Errc::Closed when the node closes first).
+  using ProbeCallback = std::function<void(Outcome<PeerProbe>)>;
+  virtual void probePeer(std::string_view uri, std::chrono::milliseconds timeout, ProbeCallback done) = 0;
 };
 
 class MulticastInterface {
@@ -137,8 +192,14 @@ class AdminInterface {
   virtual void enableAdmin(std::string_view address) = 0;
   virtual void disableAdmin() = 0;
   // Registers an extra admin command (case-insensitive name).
+  // Errc::AlreadyExists when the name is taken (built-in commands included).
   virtual void addAdminHandler(std::string_view name, std::string_view description,
                                std::vector<std::string> fields, AdminHandler handler) = 0;
+  // Removes a command added with addAdminHandler. Once this returns the
+  // handler is not running and is never called again (calls in progress are
+  // waited for). Errc::NotFound when no such added command exists. Not from
+  // inside an admin handler.
+  virtual void removeAdminHandler(std::string_view name) = 0;
 };
 
 class DiagnosticInterface {
@@ -157,13 +218,37 @@ class DiagnosticInterface {
   virtual std::string remoteGetSelf(const PublicKey& key, std::chrono::milliseconds timeout) = 0;
   virtual std::vector<PublicKey> remoteGetPeers(const PublicKey& key, std::chrono::milliseconds timeout) = 0;
   virtual std::vector<PublicKey> remoteGetTree(const PublicKey& key, std::chrono::milliseconds timeout) = 0;
+
+  // Any of the four remote queries without blocking a thread. `done` runs
+  // exactly once on the node's proto thread (return quickly; post longer
+  // work elsewhere): with the reply, Errc::Timeout after `timeout`, or
+  // Errc::Closed when the node closes first. Any number may be in flight.
+  using RemoteCallback = std::function<void(Outcome<RemoteReply>)>;
+  virtual void queryRemote(RemoteQuery query, const PublicKey& key, std::chrono::milliseconds timeout,
+                           RemoteCallback done) = 0;
+};
+
+class NodeInfoInterface {
+ public:
+  virtual ~NodeInfoInterface() = default;
+  // Our NodeInfo exactly as other nodes receive it (compact JSON object,
+  // build keys included unless NodeInfoPrivacy is on).
+  virtual std::string nodeInfo() const = 0;
+  // Replaces the user part of our NodeInfo (what NodeConfig::nodeInfo set).
+  // The same rules as the conf: a JSON object, at most 16384 bytes once the
+  // build keys are added; Errc::InvalidArgument when it is not an object or
+  // sets a build key ("buildname", "buildversion", "buildplatform",
+  // "buildarch") while NodeInfoPrivacy is off, Errc::MessageTooLarge over the
+  // budget. Answers to requests that arrive afterwards carry the new value.
+  virtual void setNodeInfo(std::string_view json) = 0;
 };
 
 class NodeInterface : public NetworkInterface,
                       public PeerInterface,
                       public MulticastInterface,
                       public AdminInterface,
-                      public DiagnosticInterface {
+                      public DiagnosticInterface,
+                      public NodeInfoInterface {
  public:
   // Idempotent; stops everything the node runs.
   virtual void close() = 0;
