@@ -292,6 +292,15 @@ class FakeNode final : public NodeInterface {
     return peers;
   }
   void retryPeers() override { record("retryPeers", {}); }
+  std::uint64_t subscribePeerEvents(PeerEventHandler) override { throw Error(Errc::NotSupported, "fake"); }
+  void unsubscribePeerEvents(std::uint64_t) override {}
+  void probePeer(std::string_view, std::chrono::milliseconds, ProbeCallback) override { throw Error(Errc::NotSupported, "fake"); }
+  void removeAdminHandler(std::string_view) override { throw Error(Errc::NotSupported, "fake"); }
+  void queryRemote(RemoteQuery, const PublicKey&, std::chrono::milliseconds, RemoteCallback) override {
+    throw Error(Errc::NotSupported, "fake");
+  }
+  std::string nodeInfo() const override { return "{}"; }
+  void setNodeInfo(std::string_view) override { throw Error(Errc::NotSupported, "fake"); }
   void enableMulticast() override { record("enableMulticast", {}); }
   void disableMulticast() override { record("disableMulticast", {}); }
   std::vector<MulticastInterfaceInfo> multicastInterfaces() const override {

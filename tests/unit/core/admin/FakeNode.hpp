@@ -64,6 +64,9 @@ class FakeNode : public NodeInterface {
   }
   std::vector<PeerInfo> getPeers() const override { return peers; }
   void retryPeers() override {}
+  std::uint64_t subscribePeerEvents(PeerEventHandler) override { unsupported(); }
+  void unsubscribePeerEvents(std::uint64_t) override {}
+  void probePeer(std::string_view, std::chrono::milliseconds, ProbeCallback) override { unsupported(); }
 
   void enableMulticast() override {}
   void disableMulticast() override {}
@@ -72,6 +75,7 @@ class FakeNode : public NodeInterface {
   void enableAdmin(std::string_view) override { unsupported(); }
   void disableAdmin() override {}
   void addAdminHandler(std::string_view, std::string_view, std::vector<std::string>, AdminHandler) override { unsupported(); }
+  void removeAdminHandler(std::string_view) override { unsupported(); }
 
   SelfInfo getSelf() const override { return SelfInfo{self, routingEntries}; }
   std::vector<TreeEntry> getTree() const override { return tree; }
@@ -103,6 +107,9 @@ class FakeNode : public NodeInterface {
     if (!remoteTree) throw Error(Errc::Timeout, "proto: no reply");
     return *remoteTree;
   }
+  void queryRemote(RemoteQuery, const PublicKey&, std::chrono::milliseconds, RemoteCallback) override { unsupported(); }
+  std::string nodeInfo() const override { return "{}"; }
+  void setNodeInfo(std::string_view) override { unsupported(); }
   void close() override {}
 
  private:
