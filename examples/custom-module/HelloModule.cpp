@@ -6,7 +6,8 @@
 #include <string>
 
 #include <ratatoskr/plugin.hpp>
-#include <ratatoskr/services/node.hpp>
+#include <ratatoskr/services/admin.hpp>
+#include <ratatoskr/services/network.hpp>
 
 class HelloModule final : public rtk::sdk::Plugin {
  public:
@@ -14,7 +15,7 @@ class HelloModule final : public rtk::sdk::Plugin {
       .name = "hello-module",
       .version = "1.0.0",
       .description = "greets the network once and answers the admin command \"hello\"",
-      .requiredServices = {RTK_NODE_SERVICE_ID},
+      .requiredServices = {RTK_NETWORK_SERVICE_ID, RTK_ADMIN_SERVICE_ID},
       .configSchema = R"({
         "type": "object",
         "properties": {"Greeting": {"type": "string", "minLength": 1, "default": "hello"}},
@@ -24,31 +25,26 @@ class HelloModule final : public rtk::sdk::Plugin {
   // The load phase: settings and services only; no threads, no I/O.
   explicit HelloModule(rtk::sdk::Host& host)
       : log_(host.log()),
-        node_(rtk::sdk::NodeClient::fromHost(host)),
+        network_(rtk::sdk::NetworkClient::fromHost(host)),
+        admin_(rtk::sdk::AdminClient::fromHost(host)),
         greeting_(host.config().get("Greeting").asString()) {}
 
   void start() override {
-    log_.info(greeting_, " from ", rtk::formatAddress(node_->address()));
-    // The handler outlives this object (the node keeps it until it closes),
-    // so it captures a copy of what it needs, never `this`.
-    std::string greeting = greeting_;
-    try {
-      node_->addAdminHandler("hello", "Say hello", {}, [greeting](std::string_view) {
-        rtk::json::Value reply = rtk::json::Value::object();
-        reply.set("greeting", greeting);
-        return reply.dump();
-      });
-    } catch (const rtk::Error& e) {
-      // An admin command is a nicety: the module works without it.
-      log_.warn("no admin command \"hello\": ", e.what());
-    }
+    log_.info(greeting_, " from ", rtk::formatAddress(network_->address()));
+    // The host removes this command before stop() runs, so capturing `this` is safe.
+    admin_->add("hello", "Say hello", {}, [this](std::string_view) {
+      rtk::json::Value reply = rtk::json::Value::object();
+      reply.set("greeting", greeting_);
+      return reply.dump();
+    });
   }
 
   void stop() override { log_.info("goodbye"); }
 
  private:
   rtk::Log log_;
-  std::unique_ptr<rtk::sdk::NodeClient> node_;
+  std::unique_ptr<rtk::sdk::NetworkClient> network_;
+  std::unique_ptr<rtk::sdk::AdminClient> admin_;
   std::string greeting_;
 };
 

@@ -168,27 +168,43 @@ DependencyResolution DependencyResolver::resolve(const std::vector<DependencyNod
 
   // 4. Order: Kahn's algorithm, always taking the earliest ready node in
   //    input order.
-  std::vector<std::set<std::size_t>> deps(n);
+  //    Optional uses order too; when only they block progress (they close a
+  //    cycle), the earliest blocked plugin's optional edges are dropped.
+  std::vector<std::set<std::size_t>> deps(n), optionalDeps(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (!alive[i]) continue;
     for (const auto& id : nodes[i].requires_) {
       if (selfProvides(i, id)) continue;
       for (auto p : liveProviders(i, id)) deps[i].insert(p);
     }
+    for (const auto& id : nodes[i].optional) {
+      if (selfProvides(i, id)) continue;
+      for (auto p : liveProviders(i, id))
+        if (!deps[i].count(p)) optionalDeps[i].insert(p);
+    }
   }
   std::vector<bool> placed(n, false);
+  auto ready = [&](std::size_t i) {
+    auto isPlaced = [&](std::size_t d) { return placed[d]; };
+    return std::all_of(deps[i].begin(), deps[i].end(), isPlaced) &&
+           std::all_of(optionalDeps[i].begin(), optionalDeps[i].end(), isPlaced);
+  };
   for (;;) {
     bool progressed = false;
     for (std::size_t i = 0; i < n; ++i) {
-      if (!alive[i] || placed[i]) continue;
-      bool ready = std::all_of(deps[i].begin(), deps[i].end(), [&](std::size_t d) { return placed[d]; });
-      if (!ready) continue;
+      if (!alive[i] || placed[i] || !ready(i)) continue;
       placed[i] = true;
       result.order.push_back(nodes[i].name);
       progressed = true;
       break;
     }
-    if (!progressed) break;
+    if (progressed) continue;
+    auto blocked = std::find_if(optionalDeps.begin(), optionalDeps.end(), [&](const std::set<std::size_t>& o) {
+      auto i = static_cast<std::size_t>(&o - optionalDeps.data());
+      return alive[i] && !placed[i] && !o.empty();
+    });
+    if (blocked == optionalDeps.end()) break;
+    blocked->clear();
   }
   return result;
 }

@@ -6,7 +6,8 @@
 // that are present but not enabled would provide.
 //
 // Output: an order in which every plugin comes after every provider of each
-// service it requires (stop in reverse), and the plugins that cannot run,
+// service it requires or optionally uses (stop in reverse), and the plugins
+// that cannot run,
 // each with a one-sentence reason naming the plugins involved:
 //   - a required service nobody provides:
 //       "web" requires "ratatoskr.socks/1", which no enabled plugin provides
@@ -34,6 +35,10 @@ struct DependencyNode {
   std::string name;
   std::vector<std::string> provides;
   std::vector<std::string> requires_;
+  // Used when some enabled plugin provides it: ordered after that provider,
+  // never refused for its absence. An optional edge that would close a
+  // cycle is dropped (the plugins start, in input order).
+  std::vector<std::string> optional;
   // Already refused by the caller (e.g. bad settings): never started, and
   // its dependents are refused naming it; not repeated in `refused`.
   bool refused = false;

@@ -8,13 +8,15 @@
 namespace rtk::host {
 
 HostApiTable::HostApiTable(std::string pluginName, std::string configJson, std::string hostVersion,
-                           std::vector<std::string> allowedServices, const ServiceRegistry& registry, Log log)
+                           std::vector<std::string> allowedServices, const ServiceRegistry& registry, Log log,
+                           const PluginScope* scope)
     : name_(std::move(pluginName)),
       config_(std::move(configJson)),
       hostVersion_(std::move(hostVersion)),
       allowed_(std::move(allowedServices)),
       registry_(registry),
-      log_(std::move(log)) {
+      log_(std::move(log)),
+      scope_(scope) {
   api_.struct_size = sizeof(rtk_host_api);
   api_.abi_major = RTK_ABI_MAJOR;
   api_.abi_minor = RTK_ABI_MINOR;
@@ -25,6 +27,21 @@ HostApiTable::HostApiTable(std::string pluginName, std::string configJson, std::
   api_.log = &HostApiTable::log;
   api_.log_level = &HostApiTable::logLevel;
   api_.get_service = &HostApiTable::getService;
+  api_.each_service = &HostApiTable::eachService;
+}
+
+bool HostApiTable::allowed(const std::string& id) const {
+  if (std::find(allowed_.begin(), allowed_.end(), id) != allowed_.end()) return true;
+  log_.warn("looked up service \"", id,
+            "\", which it does not declare as required or optional — declare it so it is started first");
+  return false;
+}
+
+const void* HostApiTable::tableFor(const ServiceEntry& entry) const noexcept {
+  if (scope_) {
+    if (const void* own = scope_->table(entry.id)) return own;
+  }
+  return entry.table;
 }
 
 void HostApiTable::log(rtk_host_ctx* ctx, rtk_log_level level, rtk_str message) noexcept {
@@ -51,12 +68,8 @@ const void* HostApiTable::getService(rtk_host_ctx* ctx, rtk_str id, std::uint32_
   if (!t) return nullptr;
   try {
     std::string wanted(sdk::fromStr(id));
-    if (std::find(t->allowed_.begin(), t->allowed_.end(), wanted) == t->allowed_.end()) {
-      t->log_.warn("looked up service \"", wanted,
-                   "\", which it does not declare as required — declare it so it is started first");
-      return nullptr;
-    }
-    const ServiceEntry* entry = t->registry_.find(wanted);
+    if (!t->allowed(wanted)) return nullptr;
+    auto entry = t->registry_.find(wanted);
     if (!entry) {
       t->log_.debug("service \"", wanted, "\" has no provider");
       return nullptr;
@@ -66,10 +79,30 @@ const void* HostApiTable::getService(rtk_host_ctx* ctx, rtk_str id, std::uint32_
                    " bytes, the plugin needs at least ", minSize, " (built against a newer SDK minor)");
       return nullptr;
     }
-    return entry->table;
+    return t->tableFor(*entry);
   } catch (const std::exception& e) {
     t->log_.error("service lookup failed: ", e.what());
     return nullptr;
+  }
+}
+
+std::size_t HostApiTable::eachService(rtk_host_ctx* ctx, rtk_str id, std::uint32_t minSize, void* visitCtx,
+                                      void (*visit)(void*, const char*, const void*)) noexcept {
+  auto* t = self(ctx);
+  if (!t || !visit) return 0;
+  try {
+    std::string wanted(sdk::fromStr(id));
+    if (!t->allowed(wanted)) return 0;
+    std::size_t n = 0;
+    for (const auto& entry : t->registry_.findAll(wanted)) {
+      if (entry.size < minSize) continue;
+      visit(visitCtx, entry.provider.c_str(), t->tableFor(entry));
+      ++n;
+    }
+    return n;
+  } catch (const std::exception& e) {
+    t->log_.error("service enumeration failed: ", e.what());
+    return 0;
   }
 }
 

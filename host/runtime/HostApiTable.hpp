@@ -2,8 +2,10 @@
 //
 // One table per plugin, so the host knows who is calling: log lines carry
 // the plugin's name as their subsystem, and service lookups are limited to
-// the services the plugin declared as required or provides itself (anything
-// else has no start-order guarantee, so it is refused with a warning).
+// the services the plugin declared as required, optional or provided
+// (anything else has no start-order guarantee, so it is refused with a
+// warning). The core's services are answered with the plugin's own scope
+// (PluginScope), so what it opens through them is tracked.
 //
 // Lifetime: owned by the plugin's record in the PluginManager, which keeps it
 // until the manager is destroyed — longer than the plugin may use it (until
@@ -19,13 +21,17 @@
 #include "ratatoskr/log.hpp"
 #include "runtime/HostExport.hpp"
 #include "runtime/ServiceRegistry.hpp"
+#include "runtime/scope/PluginScope.hpp"
 
 namespace rtk::host {
 
 class RTK_HOST_API HostApiTable {
  public:
+  // scope: the plugin's view of the core's services; null for sigils, which
+  // run before the node exists.
   HostApiTable(std::string pluginName, std::string configJson, std::string hostVersion,
-               std::vector<std::string> allowedServices, const ServiceRegistry& registry, Log log);
+               std::vector<std::string> allowedServices, const ServiceRegistry& registry, Log log,
+               const PluginScope* scope = nullptr);
   HostApiTable(const HostApiTable&) = delete;
   HostApiTable& operator=(const HostApiTable&) = delete;
 
@@ -36,6 +42,11 @@ class RTK_HOST_API HostApiTable {
   static void log(rtk_host_ctx* ctx, rtk_log_level level, rtk_str message) noexcept;
   static rtk_log_level logLevel(rtk_host_ctx* ctx) noexcept;
   static const void* getService(rtk_host_ctx* ctx, rtk_str id, std::uint32_t minSize) noexcept;
+  static std::size_t eachService(rtk_host_ctx* ctx, rtk_str id, std::uint32_t minSize, void* visitCtx,
+                                 void (*visit)(void*, const char*, const void*)) noexcept;
+  bool allowed(const std::string& id) const;
+  // The table a plugin sees for `entry`: its scope's for the core's services.
+  const void* tableFor(const ServiceEntry& entry) const noexcept;
 
   std::string name_;
   std::string config_;
@@ -43,6 +54,7 @@ class RTK_HOST_API HostApiTable {
   std::vector<std::string> allowed_;
   const ServiceRegistry& registry_;
   Log log_;
+  const PluginScope* scope_;
   rtk_host_api api_{};
 };
 

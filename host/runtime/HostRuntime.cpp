@@ -2,13 +2,14 @@
 
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/net.hpp"
-#include "ratatoskr/services/node.h"
 #include "ratatoskr/sigil.h"
 #include "runtime/SigilAssembler.hpp"
 
 namespace rtk::host {
 
 std::string HostRuntime::installedPluginDirectory() { return RTK_INSTALLED_PLUGIN_DIR; }
+
+const std::vector<std::string>& HostRuntime::coreServices() { return PluginScope::serviceIds(); }
 
 HostRuntime::HostRuntime(HostConfig config, std::shared_ptr<const Logger> logger, NodeFactory factory, std::string hostVersion)
     : config_(std::move(config)),
@@ -36,7 +37,9 @@ void HostRuntime::startPlugins() {
   }
   plugins_->discover(config_.plugins.directories);
   std::string origin = config_.sourcePath.empty() ? std::string("built-in defaults") : config_.sourcePath;
-  plugins_->select(config_.plugins.enabled, config_.modules, {{RTK_NODE_SERVICE_ID, kCoreProvider}}, origin);
+  std::map<std::string, std::string> core;
+  for (const auto& id : coreServices()) core[id] = kCoreProvider;
+  plugins_->select(config_.plugins.enabled, config_.modules, core, origin);
   plugins_->load(RTK_PLUGIN_SIGIL);
   plugins_->start(RTK_PLUGIN_SIGIL);
 }
@@ -45,8 +48,8 @@ void HostRuntime::startNode() {
   Log log(logger_, "node");
   std::vector<SigilSource> sources;
   for (Plugin* p : plugins_->inState(PluginState::Started, RTK_PLUGIN_SIGIL)) {
-    for (const auto* entry : registry_.findAll(RTK_SIGIL_SERVICE_ID))
-      if (entry->provider == p->name()) sources.push_back(SigilSource{p->name(), static_cast<const rtk_sigil_service*>(entry->table)});
+    for (const auto& entry : registry_.findAll(RTK_SIGIL_SERVICE_ID))
+      if (entry.provider == p->name()) sources.push_back(SigilSource{p->name(), static_cast<const rtk_sigil_service*>(entry.table)});
   }
   std::size_t budget = RTK_NODEINFO_MAX_BYTES - (config_.node.nodeInfoPrivacy ? 0 : kBuildInfoReserve);
   auto assembly = SigilAssembler::assemble(config_.node.nodeInfo, sources, hostVersion_, budget);
@@ -59,6 +62,7 @@ void HostRuntime::startNode() {
     log.info("NodeInfo: ", assembly.nodeInfo.size(), " bytes with sigils ", names);
   }
   nodeInfo_ = assembly.nodeInfo;
+  nodeInfoOwners_ = assembly.owners;
 
   NodeConfig nodeConfig = config_.node;
   nodeConfig.nodeInfo = nodeInfo_;
@@ -71,16 +75,24 @@ void HostRuntime::startNode() {
   log.info("public key ", instance_.node->publicKey().hex());
   for (const auto& part : instance_.notRunning) log.warn("not running: ", part);
 
-  adapter_ = std::make_unique<NodeServiceAdapter>(instance_.node, Log(logger_, "node-service"));
-  registry_.add(RTK_NODE_SERVICE_ID, kCoreProvider, adapter_->table());
-  log.info("registered service " RTK_NODE_SERVICE_ID);
+  coreServices_ = std::make_unique<CoreServices>(instance_.node, nodeInfo_, nodeInfoOwners_, logger_);
+  coreServices_->registerIn(registry_);
+  std::string ids;
+  for (const auto& id : coreServices()) ids += (ids.empty() ? "" : ", ") + id;
+  log.info("registered services ", ids);
+  plugins_->setScopeFactory(coreServices_->scopeFactory());
 }
 
 void HostRuntime::startComponents() {
+  std::lock_guard lock(lifecycle_);
   plugins_->load(RTK_PLUGIN_COMPONENT);
-  registry_.freeze();
-  Log(logger_, "components").debug("service registry frozen with ", registry_.size(), " service(s)");
   plugins_->start(RTK_PLUGIN_COMPONENT);
+  if (instance_.node) {
+    std::string origin = config_.sourcePath.empty() ? std::string("built-in defaults") : config_.sourcePath;
+    adminCommands_ = std::make_unique<PluginAdminCommands>(
+        *instance_.node, PluginAdminCommands::Context{*plugins_, lifecycle_, plugins_->directories(), config_.modules, origin,
+                                                      Log(logger_, "plugins")});
+  }
   std::size_t running = plugins_->inState(PluginState::Started, RTK_PLUGIN_COMPONENT).size() +
                         plugins_->inState(PluginState::Started, RTK_PLUGIN_SIGIL).size();
   auto problems = this->problems();
@@ -93,6 +105,8 @@ void HostRuntime::startComponents() {
 }
 
 void HostRuntime::stopComponents() {
+  adminCommands_.reset();  // waits for a command in progress; none can start after
+  std::lock_guard lock(lifecycle_);
   plugins_->stop(RTK_PLUGIN_COMPONENT);
   plugins_->unload(RTK_PLUGIN_COMPONENT);
 }
@@ -101,6 +115,7 @@ void HostRuntime::stopNode() {
   if (!nodeRunning_) return;
   nodeRunning_ = false;
   Log log(logger_, "node");
+  if (coreServices_) coreServices_->unregisterFrom(registry_);
   log.info("closing the node");
   try {
     instance_.node->close();

@@ -10,9 +10,12 @@
 //   startNode()        "node": assemble NodeInfo (conf + sigil fragments),
 //                      create the node through the NodeFactory, log its
 //                      address, subnet, key and what is not running, and
-//                      register it as "ratatoskr.node/1" (provider "core").
+//                      register its services (network, peers, admin,
+//                      diagnostics, nodeinfo; provider "core"), which each
+//                      component sees through its own PluginScope.
 //   startComponents()  "components": load components in dependency order,
-//                      freeze the registry, start them.
+//                      start them, then add the admin commands that load
+//                      and unload plugins while the host runs.
 // and the reverse: stopComponents(), stopNode(), stopPlugins(). Each step
 // logs under its subsystem name. The destructor stops whatever still runs,
 // in reverse.
@@ -26,13 +29,15 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "config/HostConfig.hpp"
 #include "ratatoskr/log.hpp"
 #include "runtime/HostExport.hpp"
 #include "runtime/NodeFactory.hpp"
-#include "runtime/NodeServiceAdapter.hpp"
+#include "runtime/CoreServices.hpp"
+#include "runtime/PluginAdminCommands.hpp"
 #include "runtime/PluginManager.hpp"
 #include "runtime/ServiceRegistry.hpp"
 
@@ -41,7 +46,7 @@ namespace rtk::host {
 class RTK_HOST_API HostRuntime {
  public:
   // The provider name the node's services are registered under.
-  static constexpr const char* kCoreProvider = "core";
+  static constexpr const char* kCoreProvider = CoreServices::kProvider;
   // Bytes of the NodeInfo budget kept free for the build keys the core adds
   // unless NodeInfoPrivacy is on.
   static constexpr std::size_t kBuildInfoReserve = 256;
@@ -70,6 +75,8 @@ class RTK_HOST_API HostRuntime {
   const NodeInstance& nodeInstance() const noexcept { return instance_; }
   // The NodeInfo the node was created with (after sigil assembly).
   const std::string& nodeInfo() const noexcept { return nodeInfo_; }
+  // The service ids the host registers for the node.
+  static const std::vector<std::string>& coreServices();
 
   // One line per plugin that did not end up running, with its reason.
   std::vector<std::string> problems() const;
@@ -95,8 +102,11 @@ class RTK_HOST_API HostRuntime {
   ServiceRegistry registry_;
   NodeInstance instance_;
   std::string nodeInfo_;
-  std::unique_ptr<NodeServiceAdapter> adapter_;
-  std::unique_ptr<PluginManager> plugins_;  // declared last: destroyed first
+  std::map<std::string, std::string> nodeInfoOwners_;
+  std::unique_ptr<CoreServices> coreServices_;
+  std::mutex lifecycle_;                    // run-time load/unload vs. stop
+  std::unique_ptr<PluginManager> plugins_;  // destroyed before the scopes and the composer
+  std::unique_ptr<PluginAdminCommands> adminCommands_;
   bool nodeRunning_ = false;
   std::string failure_;
   bool failureIsConfig_ = false;

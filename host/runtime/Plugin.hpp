@@ -7,6 +7,9 @@
 //   load() ──▶ Loaded ──start()──▶ Started ──stop()──▶ Stopped
 //     └──▶ LoadFailed     └──▶ StartFailed
 //
+// A plugin unloaded while the host runs (unloadPlugin) leaves no record:
+// it can be loaded again from its file.
+//
 // Every state but Found/Loaded/Started/Stopped carries a reason: one sentence
 // that starts with the file name. Records are created and changed only by
 // the PluginManager on the host thread; reading them from other threads
@@ -20,6 +23,7 @@
 #include "runtime/HostApiTable.hpp"
 #include "runtime/HostExport.hpp"
 #include "runtime/PluginLoader.hpp"
+#include "runtime/scope/PluginScope.hpp"
 
 namespace rtk::host {
 
@@ -56,6 +60,7 @@ class RTK_HOST_API Plugin {
   void* handle_ = nullptr;
   const rtk_plugin_descriptor* descriptor_ = nullptr;
   rtk_plugin_state* pluginState_ = nullptr;
+  std::unique_ptr<PluginScope> scope_;  // components: what it holds through the core's services
   std::unique_ptr<HostApiTable> hostApi_;
 };
 

@@ -32,7 +32,7 @@ std::vector<std::string> readList(const char* const* list, const std::string& pa
     }
     std::string id = list[i];
     if (!ServiceRegistry::validId(id)) {
-      refuse(path, who + " lists malformed " + what + " service id \"" + id + "\" (expected <name>/<major>, e.g. ratatoskr.node/1)");
+      refuse(path, who + " lists malformed " + what + " service id \"" + id + "\" (expected <name>/<major>, e.g. ratatoskr.network/1)");
     }
     if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
   }
@@ -72,9 +72,9 @@ PluginDescription PluginLoader::inspect(const rtk_plugin_descriptor* d, const st
     refuse(path, who + " needs ABI " + needs + ", host is " + host + " (plugin is newer) — upgrade the host or rebuild against SDK " +
                      host);
   }
-  if (d->struct_size < RTK_PLUGIN_DESCRIPTOR_SIZE_1_0) {
+  if (d->struct_size < RTK_PLUGIN_DESCRIPTOR_SIZE_2_0) {
     refuse(path, who + " descriptor is " + std::to_string(d->struct_size) + " bytes, ABI " + needs + " needs at least " +
-                     std::to_string(RTK_PLUGIN_DESCRIPTOR_SIZE_1_0) + " — rebuild against SDK " + std::to_string(RTK_ABI_MAJOR) + ".x");
+                     std::to_string(RTK_PLUGIN_DESCRIPTOR_SIZE_2_0) + " — rebuild against SDK " + std::to_string(RTK_ABI_MAJOR) + ".x");
   }
   out.name = d->name ? d->name : "";
   if (!validName(out.name)) {
@@ -93,12 +93,13 @@ PluginDescription PluginLoader::inspect(const rtk_plugin_descriptor* d, const st
   if (missing) refuse(path, who + " descriptor has no " + missing + "() function");
   out.provides = readList(d->provided_services, path, who, "provided");
   out.requires_ = readList(d->required_services, path, who, "required");
+  out.optional = readList(d->optional_services, path, who, "optional");
   bool providesSigil = std::find(out.provides.begin(), out.provides.end(), RTK_SIGIL_SERVICE_ID) != out.provides.end();
   if (out.kind == RTK_PLUGIN_SIGIL) {
     if (!providesSigil) refuse(path, who + " is a sigil but does not provide \"" RTK_SIGIL_SERVICE_ID "\"");
-    if (!out.requires_.empty()) {
-      refuse(path, who + " is a sigil but requires \"" + out.requires_.front() +
-                       "\" — sigils run before the node exists and may require nothing");
+    if (!out.requires_.empty() || !out.optional.empty()) {
+      refuse(path, who + " is a sigil but uses \"" + (out.requires_.empty() ? out.optional : out.requires_).front() +
+                       "\" — sigils run before the node exists and may use no service");
     }
   } else if (providesSigil) {
     refuse(path, who + " provides \"" RTK_SIGIL_SERVICE_ID "\" but is not of kind sigil");
@@ -124,15 +125,19 @@ PluginLoader::Opened PluginLoader::open(const std::string& path) {
   ::dlerror();
   void* symbol = ::dlsym(handle, RTK_PLUGIN_ENTRY_SYMBOL);
   if (!symbol) {
-    // Left mapped like every plugin: unmapping code whose static
-    // constructors ran is the risk we avoid everywhere else.
+    ::dlclose(handle);
     refuse(path, "no " RTK_PLUGIN_ENTRY_SYMBOL " symbol — not a ratatoskr plugin (define one with RTK_PLUGIN)");
   }
   Opened out;
   out.handle = handle;
   auto entry = reinterpret_cast<rtk_plugin_entry_fn>(symbol);
   out.descriptor = entry();
-  out.description = inspect(out.descriptor, path);
+  try {
+    out.description = inspect(out.descriptor, path);
+  } catch (...) {
+    ::dlclose(handle);  // only its entry point ran; nothing of it is kept
+    throw;
+  }
   return out;
 }
 

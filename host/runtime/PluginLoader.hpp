@@ -41,6 +41,7 @@ struct PluginDescription {
   std::uint16_t abiMajor = 0, abiMinor = 0;
   std::vector<std::string> provides;
   std::vector<std::string> requires_;
+  std::vector<std::string> optional;  // used when present
   bool hasConfigSchema = false;
   std::string configSchema;
 };

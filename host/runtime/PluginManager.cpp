@@ -1,5 +1,7 @@
 #include "runtime/PluginManager.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -7,6 +9,7 @@
 
 #include "ratatoskr/abi.hpp"
 #include "ratatoskr/error.hpp"
+#include "ratatoskr/sigil.h"
 #include "runtime/ConfigSchema.hpp"
 #include "runtime/DependencyResolver.hpp"
 #include "runtime/PluginLoader.hpp"
@@ -29,7 +32,7 @@ PluginManager::PluginManager(ServiceRegistry& registry, Log log, std::string hos
 
 PluginManager::~PluginManager() {
   if (!started_.empty() || !loaded_.empty()) {
-    log_.warn("plugin manager destroyed with plugins still running; stopping them now");
+    log_.warn("plugin manager destroyed with plugins still loaded; stopping them now");
     stop(RTK_PLUGIN_COMPONENT);
     unload(RTK_PLUGIN_COMPONENT);
     stop(RTK_PLUGIN_SIGIL);
@@ -105,6 +108,7 @@ Plugin& PluginManager::discoverFile(const std::string& path) {
     // depend on it, and find() keeps returning the first file.
     p.description_ = PluginDescription{};
     p.descriptor_ = nullptr;
+    closeLibrary(p);
     refuse(p, reason);
     return p;
   }
@@ -180,10 +184,12 @@ void PluginManager::select(const std::vector<std::string>& enabled, const std::m
       p.configJson_ = effective.dump();
     } catch (const Error& e) {
       refuse(p, p.path() + ": " + inQuotes(p.name()) + " settings rejected: " + configOrigin + ": " + e.what());
-      nodes.push_back(DependencyNode{p.name(), p.description().provides, p.description().requires_, true});
+      nodes.push_back(DependencyNode{p.name(), p.description().provides, p.description().requires_,
+                                     p.description().optional, true});
       continue;
     }
-    nodes.push_back(DependencyNode{p.name(), p.description().provides, p.description().requires_, false});
+    nodes.push_back(DependencyNode{p.name(), p.description().provides, p.description().requires_,
+                                   p.description().optional, false});
   }
 
   auto resolution = DependencyResolver::resolve(nodes, hostServices, dormant);
@@ -201,164 +207,316 @@ void PluginManager::select(const std::vector<std::string>& enabled, const std::m
 
 bool PluginManager::providerRunning(const std::string& id) const {
   if (hostServices_.count(id)) return true;
-  for (const auto* entry : registry_.findAll(id)) {
-    const Plugin* provider = find(entry->provider);
+  for (const auto& entry : registry_.findAll(id)) {
+    const Plugin* provider = find(entry.provider);
     if (!provider || provider->state() == PluginState::Started) return true;  // not a plugin: the host's own
   }
   return false;
 }
 
-void PluginManager::load(rtk_plugin_kind kind) {
-  for (const auto& name : order_) {
-    Plugin* pp = find(name);
-    if (!pp || pp->kind() != kind || pp->state() != PluginState::Found) continue;
-    Plugin& p = *pp;
-    const auto& desc = p.description();
+void PluginManager::closeLibrary(Plugin& p) noexcept {
+  if (!p.handle_) return;
+  if (::dlclose(p.handle_) != 0) log_.warn(p.path(), ": dlclose: ", ::dlerror());
+  p.handle_ = nullptr;
+}
 
-    for (const auto& id : desc.requires_) {
-      if (registry_.find(id)) continue;
-      std::string providers;
-      for (const auto& other : plugins_)
-        if (other.get() != &p && contains(other->description().provides, id))
-          providers += (providers.empty() ? "" : ", ") + inQuotes(other->name()) + " (" + pluginStateName(other->state()) + ")";
-      refuse(p, p.path() + ": " + inQuotes(p.name()) + " not loaded: required service " + inQuotes(id) + " has no provider" +
-                    (providers.empty() ? "" : " — " + providers));
+bool PluginManager::loadOne(Plugin& p) {
+  const auto& desc = p.description();
+  for (const auto& id : desc.requires_) {
+    if (registry_.find(id)) continue;
+    std::string providers;
+    for (const auto& other : plugins_)
+      if (other.get() != &p && contains(other->description().provides, id))
+        providers += (providers.empty() ? "" : ", ") + inQuotes(other->name()) + " (" + pluginStateName(other->state()) + ")";
+    refuse(p, p.path() + ": " + inQuotes(p.name()) + " not loaded: required service " + inQuotes(id) + " has no provider" +
+                  (providers.empty() ? "" : " — " + providers));
+    return false;
+  }
+
+  std::vector<std::string> allowed = desc.requires_;
+  allowed.insert(allowed.end(), desc.optional.begin(), desc.optional.end());
+  allowed.insert(allowed.end(), desc.provides.begin(), desc.provides.end());
+  if (p.kind() == RTK_PLUGIN_COMPONENT && scopeFactory_) p.scope_ = scopeFactory_(p.name());
+  p.hostApi_ = std::make_unique<HostApiTable>(p.name(), p.configJson_, hostVersion_, allowed, registry_,
+                                              Log(log_.logger(), p.name()), p.scope_.get());
+  rtk_plugin_state* state = nullptr;
+  rtk_status status = p.descriptor_->load(p.hostApi_->api(), &state);
+  p.pluginState_ = state;
+  if (status != RTK_OK) {
+    p.state_ = PluginState::LoadFailed;
+    p.reason_ = p.path() + ": " + inQuotes(p.name()) + " " + desc.version + " failed to load (" +
+                errcName(sdk::toErrc(status)) + "): " + lastError(p);
+    log_.error(p.reason_);
+    releasePlugin(p);
+    return false;
+  }
+
+  // All provided tables first, then register: a plugin is in the registry
+  // with every service it declares or not at all.
+  std::vector<std::pair<std::string, const void*>> tables;
+  std::string problem;
+  for (const auto& id : desc.provides) {
+    const void* table = p.descriptor_->get_service(state, sdk::toStr(id));
+    if (!table) {
+      problem = "returned no table for its provided service " + inQuotes(id);
       break;
     }
-    if (p.state() == PluginState::Refused) continue;
+    tables.emplace_back(id, table);
+  }
+  if (problem.empty()) {
+    try {
+      for (const auto& [id, table] : tables) registry_.add(id, p.name(), table);
+    } catch (const Error& e) {
+      registry_.removeProvider(p.name());
+      problem = e.what();
+    }
+  }
+  if (!problem.empty()) {
+    p.state_ = PluginState::LoadFailed;
+    p.reason_ = p.path() + ": " + inQuotes(p.name()) + " " + desc.version + " failed to load: " + problem;
+    log_.error(p.reason_);
+    releasePlugin(p);
+    return false;
+  }
+  p.state_ = PluginState::Loaded;
+  loaded_.push_back(&p);
+  log_.info("loaded ", p.label());
+  return true;
+}
 
-    std::vector<std::string> allowed = desc.requires_;
-    allowed.insert(allowed.end(), desc.provides.begin(), desc.provides.end());
-    p.hostApi_ = std::make_unique<HostApiTable>(p.name(), p.configJson_, hostVersion_, allowed, registry_,
-                                                Log(log_.logger(), p.name()));
-    rtk_plugin_state* state = nullptr;
-    rtk_status status = p.descriptor_->load(p.hostApi_->api(), &state);
-    p.pluginState_ = state;
-    if (status != RTK_OK) {
-      p.state_ = PluginState::LoadFailed;
-      p.reason_ = p.path() + ": " + inQuotes(p.name()) + " " + desc.version + " failed to load (" +
-                  errcName(sdk::toErrc(status)) + "): " + lastError(p);
-      log_.error(p.reason_);
-      if (state) p.descriptor_->unload(state);
-      p.pluginState_ = nullptr;
-      continue;
+bool PluginManager::startOne(Plugin& p) {
+  std::string blocked;
+  for (const auto& id : p.description().requires_) {
+    if (providerRunning(id)) continue;
+    blocked = id;
+    break;
+  }
+  if (!blocked.empty()) {
+    std::string providers;
+    for (const auto& entry : registry_.findAll(blocked)) providers += (providers.empty() ? "" : ", ") + inQuotes(entry.provider);
+    p.state_ = PluginState::StartFailed;
+    p.reason_ = p.path() + ": " + inQuotes(p.name()) + " not started: the provider of " + inQuotes(blocked) + " (" + providers +
+                ") is not running";
+    log_.error(p.reason_);
+    registry_.removeProvider(p.name());
+    return false;
+  }
+  rtk_status status = p.descriptor_->start(p.pluginState_);
+  if (status != RTK_OK) {
+    p.state_ = PluginState::StartFailed;
+    p.reason_ = p.path() + ": " + inQuotes(p.name()) + " " + p.description().version + " failed to start (" +
+                errcName(sdk::toErrc(status)) + "): " + lastError(p);
+    log_.error(p.reason_);
+    // start() failed: no stop(), but whatever it registered meanwhile goes.
+    if (p.scope_) {
+      p.scope_->beforeStop();
+      p.scope_->afterStop();
     }
+    registry_.removeProvider(p.name());
+    return false;
+  }
+  p.state_ = PluginState::Started;
+  started_.push_back(&p);
+  log_.info("started ", p.name());
+  return true;
+}
 
-    // All provided tables first, then register: a plugin is in the registry
-    // with every service it declares or not at all.
-    std::vector<std::pair<std::string, const void*>> tables;
-    std::string problem;
-    for (const auto& id : desc.provides) {
-      const void* table = p.descriptor_->get_service(state, sdk::toStr(id));
-      if (!table) {
-        problem = "returned no table for its provided service " + inQuotes(id);
-        break;
-      }
-      tables.emplace_back(id, table);
-    }
-    if (problem.empty()) {
-      try {
-        for (const auto& [id, table] : tables) registry_.add(id, p.name(), table);
-      } catch (const Error& e) {
-        problem = e.what();
-      }
-    }
-    if (!problem.empty()) {
-      p.state_ = PluginState::LoadFailed;
-      p.reason_ = p.path() + ": " + inQuotes(p.name()) + " " + desc.version + " failed to load: " + problem;
-      log_.error(p.reason_);
-      p.descriptor_->unload(state);
-      p.pluginState_ = nullptr;
-      continue;
-    }
-    p.state_ = PluginState::Loaded;
-    loaded_.push_back(&p);
-    log_.info("loaded ", p.label());
+void PluginManager::stopOne(Plugin& p) {
+  auto it = std::find(started_.begin(), started_.end(), &p);
+  if (it == started_.end()) return;
+  started_.erase(it);
+  log_.info("stopping ", p.name());
+  if (p.scope_) p.scope_->beforeStop();
+  rtk_status status = p.descriptor_->stop(p.pluginState_);
+  if (status != RTK_OK) {
+    log_.error(p.path(), ": ", inQuotes(p.name()), " failed to stop cleanly (", errcName(sdk::toErrc(status)), "): ", lastError(p));
+  }
+  if (p.scope_) p.scope_->afterStop();
+  registry_.removeProvider(p.name());
+  if (p.state_ == PluginState::Started) p.state_ = PluginState::Stopped;
+}
+
+void PluginManager::releasePlugin(Plugin& p) {
+  if (p.pluginState_) p.descriptor_->unload(p.pluginState_);
+  p.pluginState_ = nullptr;
+  if (p.scope_) p.scope_->afterUnload();  // after unload(): the plugin freed what it would
+  p.scope_.reset();
+  p.hostApi_.reset();
+  closeLibrary(p);
+}
+
+void PluginManager::unloadOne(Plugin& p) {
+  if (p.state() == PluginState::Started) {
+    // Never unload running code: stop comes first, even when the caller forgot.
+    log_.warn(p.name(), ": unloaded while started; stopping it first");
+    stopOne(p);
+  }
+  auto it = std::find(loaded_.begin(), loaded_.end(), &p);
+  if (it != loaded_.end()) loaded_.erase(it);
+  releasePlugin(p);
+  if (p.state() == PluginState::Loaded || p.state() == PluginState::Started) p.state_ = PluginState::Stopped;
+  log_.debug("unloaded ", p.name());
+}
+
+void PluginManager::load(rtk_plugin_kind kind) {
+  for (const auto& name : order_) {
+    Plugin* p = find(name);
+    if (p && p->kind() == kind && p->state() == PluginState::Found) loadOne(*p);
   }
 }
 
 void PluginManager::start(rtk_plugin_kind kind) {
   for (const auto& name : order_) {
-    Plugin* pp = find(name);
-    if (!pp || pp->kind() != kind || pp->state() != PluginState::Loaded) continue;
-    Plugin& p = *pp;
-    std::string blocked;
-    for (const auto& id : p.description().requires_) {
-      if (providerRunning(id)) continue;
-      blocked = id;
-      break;
-    }
-    if (!blocked.empty()) {
-      std::string providers;
-      for (const auto* entry : registry_.findAll(blocked)) providers += (providers.empty() ? "" : ", ") + inQuotes(entry->provider);
-      p.state_ = PluginState::StartFailed;
-      p.reason_ = p.path() + ": " + inQuotes(p.name()) + " not started: the provider of " + inQuotes(blocked) + " (" + providers +
-                  ") is not running";
-      log_.error(p.reason_);
-      continue;
-    }
-    rtk_status status = p.descriptor_->start(p.pluginState_);
-    if (status != RTK_OK) {
-      p.state_ = PluginState::StartFailed;
-      p.reason_ = p.path() + ": " + inQuotes(p.name()) + " " + p.description().version + " failed to start (" +
-                  errcName(sdk::toErrc(status)) + "): " + lastError(p);
-      log_.error(p.reason_);
-      continue;
-    }
-    p.state_ = PluginState::Started;
-    started_.push_back(&p);
-    log_.info("started ", p.name());
+    Plugin* p = find(name);
+    if (p && p->kind() == kind && p->state() == PluginState::Loaded) startOne(*p);
   }
 }
 
 void PluginManager::stop(rtk_plugin_kind kind) {
-  for (auto it = started_.rbegin(); it != started_.rend();) {
-    Plugin& p = **it;
-    if (p.kind() != kind) {
-      ++it;
-      continue;
-    }
-    log_.info("stopping ", p.name());
-    rtk_status status = p.descriptor_->stop(p.pluginState_);
-    if (status != RTK_OK) {
-      log_.error(p.path(), ": ", inQuotes(p.name()), " failed to stop cleanly (", errcName(sdk::toErrc(status)), "): ", lastError(p));
-    }
-    p.state_ = PluginState::Stopped;
-    it = decltype(it)(started_.erase(std::next(it).base()));
-  }
+  std::vector<Plugin*> running(started_.rbegin(), started_.rend());
+  for (Plugin* p : running)
+    if (p->kind() == kind) stopOne(*p);
 }
 
 void PluginManager::unload(rtk_plugin_kind kind) {
-  for (auto it = loaded_.rbegin(); it != loaded_.rend();) {
-    Plugin& p = **it;
-    if (p.kind() != kind) {
-      ++it;
-      continue;
-    }
-    if (p.state() == PluginState::Started) {
-      // Never unload running code: stop comes first, even when the caller forgot.
-      log_.warn(p.name(), ": unloaded while started; stopping it first");
-      p.descriptor_->stop(p.pluginState_);
-      started_.erase(std::find(started_.begin(), started_.end(), &p));
-    }
-    if (p.pluginState_) p.descriptor_->unload(p.pluginState_);
-    p.pluginState_ = nullptr;
-    if (p.state() == PluginState::Loaded || p.state() == PluginState::Started) p.state_ = PluginState::Stopped;
-    log_.debug("unloaded ", p.name());
-    it = decltype(it)(loaded_.erase(std::next(it).base()));
-  }
+  std::vector<Plugin*> loaded(loaded_.rbegin(), loaded_.rend());
+  for (Plugin* p : loaded)
+    if (p->kind() == kind) unloadOne(*p);
 }
 
 void PluginManager::fail(Plugin& p, const std::string& reason) {
-  auto it = std::find(started_.begin(), started_.end(), &p);
-  if (it != started_.end()) {
-    rtk_status status = p.descriptor_->stop(p.pluginState_);
-    if (status != RTK_OK) log_.error(p.name(), ": failed to stop cleanly: ", lastError(p));
-    started_.erase(it);
-  }
+  stopOne(p);
   p.state_ = PluginState::StartFailed;
   p.reason_ = reason;
   log_.error(reason);
+}
+
+// ---- while the host runs ---------------------------------------------------
+
+void PluginManager::forget(Plugin& p) {
+  std::erase(order_, p.name());
+  std::erase_if(plugins_, [&](const std::unique_ptr<Plugin>& r) { return r.get() == &p; });
+}
+
+Plugin& PluginManager::loadAtRuntime(const std::string& path, const std::map<std::string, json::Value>& modules,
+                                     const std::string& configOrigin) {
+  auto opened = PluginLoader::open(path);  // throws with the file's reason
+  const std::string name = opened.description.name;
+  if (Plugin* existing = find(name)) {
+    if (existing->state() == PluginState::Loaded || existing->state() == PluginState::Started) {
+      ::dlclose(opened.handle);
+      throw Error(Errc::AlreadyExists, path + ": plugin " + inQuotes(name) + " is already running (from " + existing->path() +
+                                           ") — unload it first");
+    }
+    forget(*existing);  // a disabled, refused or failed record of the same name makes way
+  }
+  auto record = std::make_unique<Plugin>(path);
+  Plugin& p = *record;
+  p.handle_ = opened.handle;
+  p.descriptor_ = opened.descriptor;
+  p.description_ = std::move(opened.description);
+  plugins_.push_back(std::move(record));
+
+  auto giveUp = [&](Errc code, std::string reason) {
+    if (p.state() == PluginState::Loaded) unloadOne(p);
+    closeLibrary(p);
+    forget(p);
+    throw Error(code, reason);
+  };
+  if (p.kind() != RTK_PLUGIN_COMPONENT) {
+    giveUp(Errc::NotSupported, path + ": " + inQuotes(name) +
+                                   " is a sigil: sigils are assembled into NodeInfo when the node starts — enable it in the conf "
+                                   "and restart the host");
+  }
+  try {
+    ConfigSchema schema(p.description().configSchema);
+    auto settings = modules.find(name);
+    p.configJson_ = schema.apply(settings == modules.end() ? json::Value() : settings->second, "Modules." + name).dump();
+  } catch (const Error& e) {
+    giveUp(Errc::Config, path + ": " + inQuotes(name) + " settings rejected: " + configOrigin + ": " + e.what());
+  }
+  for (const auto& id : p.description().requires_) {
+    if (!providerRunning(id) || !registry_.find(id))
+      giveUp(Errc::NotFound, path + ": " + inQuotes(name) + " requires " + inQuotes(id) + ", which no running plugin provides");
+  }
+  for (const auto& id : p.description().provides) {
+    if (auto other = registry_.find(id); other && id != RTK_SIGIL_SERVICE_ID)
+      log_.info(inQuotes(name), " provides ", inQuotes(id), " after ", inQuotes(other->provider), ", which stays the active provider");
+  }
+  order_.push_back(name);
+  if (!loadOne(p)) giveUp(Errc::Unknown, p.reason());
+  if (!startOne(p)) giveUp(Errc::Unknown, p.reason());
+  return p;
+}
+
+std::vector<std::string> PluginManager::dependentsOf(const Plugin& p) const {
+  std::vector<std::string> out;
+  for (const Plugin* other : started_) {
+    if (other == &p) continue;
+    for (const auto& id : p.description().provides) {
+      if (contains(other->description().requires_, id) || contains(other->description().optional, id)) {
+        out.push_back(other->name());
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+void PluginManager::unloadAtRuntime(std::string_view name) {
+  Plugin* p = find(name);
+  if (!p || (p->state() != PluginState::Started && p->state() != PluginState::Loaded)) {
+    throw Error(Errc::NotFound, "no running plugin named " + inQuotes(std::string(name)));
+  }
+  if (p->kind() != RTK_PLUGIN_COMPONENT) {
+    throw Error(Errc::NotSupported, inQuotes(p->name()) + " is a sigil: its fragment is part of NodeInfo since the node started — "
+                                                          "disable it in the conf and restart the host");
+  }
+  auto dependents = dependentsOf(*p);
+  if (!dependents.empty()) {
+    std::string names;
+    for (const auto& d : dependents) names += (names.empty() ? "" : ", ") + inQuotes(d);
+    throw Error(Errc::Refused, "cannot unload " + inQuotes(p->name()) + ": " + names + (dependents.size() == 1 ? " uses" : " use") +
+                                   " its services — unload " + (dependents.size() == 1 ? "it" : "them") + " first");
+  }
+  std::string label = p->label();
+  stopOne(*p);
+  unloadOne(*p);
+  forget(*p);
+  log_.info("unloaded ", label, " while running");
+}
+
+json::Value PluginManager::describe() const {
+  auto list = json::Value::array();
+  auto names = [](const std::vector<std::string>& v) {
+    auto a = json::Value::array();
+    for (const auto& s : v) a.push(s);
+    return a;
+  };
+  for (const auto& rec : plugins_) {
+    const Plugin& p = *rec;
+    auto v = json::Value::object();
+    v.set("name", p.name());
+    v.set("path", p.path());
+    v.set("version", p.description().version);
+    v.set("kind", PluginLoader::kindName(p.kind()));
+    v.set("state", pluginStateName(p.state()));
+    v.set("provides", names(p.description().provides));
+    v.set("requires", names(p.description().requires_));
+    v.set("optional", names(p.description().optional));
+    if (!p.reason().empty()) v.set("reason", p.reason());
+    if (p.scope_) {
+      auto h = p.scope_->holdings();
+      auto holds = json::Value::object();
+      holds.set("handles", static_cast<std::uint64_t>(h.handles));
+      holds.set("admin_commands", static_cast<std::uint64_t>(h.adminCommands));
+      holds.set("subscriptions", static_cast<std::uint64_t>(h.subscriptions));
+      holds.set("pending_replies", static_cast<std::uint64_t>(h.pendingReplies));
+      v.set("holds", std::move(holds));
+    }
+    list.push(std::move(v));
+  }
+  return list;
 }
 
 }  // namespace rtk::host

@@ -21,11 +21,14 @@
 // The host runs kind sigil first (before the node exists), then components.
 //
 // Failures never stop the others: each is kept as the plugin's state and
-// reason (see Plugin), logged on the "plugins" subsystem. Libraries are never
-// dlclose()d. The destructor stops and unloads whatever still runs.
-// Thread-safety: not thread-safe; one lifecycle thread owns it.
+// reason (see Plugin), logged on the "plugins" subsystem. A library is
+// dlclose()d after its plugin's unload(). The destructor stops and unloads
+// whatever still runs.
+// Thread-safety: not thread-safe; one lifecycle thread at a time (the host
+// serializes the admin commands with its own start and stop).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -67,6 +70,28 @@ class RTK_HOST_API PluginManager {
   // fragment was refused): stop(), then StartFailed with `reason`.
   void fail(Plugin& plugin, const std::string& reason);
 
+  // Creates the scope a component sees the core's services through; set
+  // once the node exists (components load after it).
+  using ScopeFactory = std::function<std::unique_ptr<PluginScope>(const std::string& pluginName)>;
+  void setScopeFactory(ScopeFactory factory) { scopeFactory_ = std::move(factory); }
+
+  // ---- while the host runs (the loadPlugin / unloadPlugin admin commands) --
+  // Opens `path`, applies Modules.<name> from `modules`, checks that every
+  // required service has a running provider, loads and starts it. On any
+  // failure the host is as before (the record is gone, the library closed)
+  // and rtk::Error says why: AlreadyExists (a plugin of that name runs),
+  // NotSupported (a sigil), Config (settings), NotFound (a requirement),
+  // Abi/Io (the file), Unknown (its load() or start() failed).
+  Plugin& loadAtRuntime(const std::string& path, const std::map<std::string, json::Value>& modules,
+                        const std::string& configOrigin);
+  // Stops and unloads a running component and forgets it. NotFound when no
+  // such plugin runs; Refused, naming them, while running plugins use its
+  // services (required or optional); NotSupported for sigils.
+  void unloadAtRuntime(std::string_view name);
+  // Every plugin record: name, path, version, kind, state, services,
+  // reason, and for components what they hold ("holds").
+  json::Value describe() const;
+
   const std::vector<std::unique_ptr<Plugin>>& plugins() const noexcept { return plugins_; }
   Plugin* find(std::string_view name) const noexcept;
   // Plugins of `kind` in `state`, in start order (then discovery order).
@@ -77,6 +102,15 @@ class RTK_HOST_API PluginManager {
 
  private:
   void refuse(Plugin& p, const std::string& reason);
+  bool loadOne(Plugin& p);
+  bool startOne(Plugin& p);
+  void stopOne(Plugin& p);
+  void unloadOne(Plugin& p);
+  // unload(), then the scope's last step, then dlclose.
+  void releasePlugin(Plugin& p);
+  void closeLibrary(Plugin& p) noexcept;
+  void forget(Plugin& p);
+  std::vector<std::string> dependentsOf(const Plugin& p) const;
   std::string lastError(const Plugin& p) const;
   bool providerRunning(const std::string& id) const;
 
@@ -90,6 +124,7 @@ class RTK_HOST_API PluginManager {
   std::vector<std::string> order_;
   std::vector<Plugin*> loaded_;   // in load order
   std::vector<Plugin*> started_;  // in start order
+  ScopeFactory scopeFactory_;
 };
 
 }  // namespace rtk::host

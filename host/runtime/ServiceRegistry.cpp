@@ -1,6 +1,7 @@
 #include "runtime/ServiceRegistry.hpp"
 
 #include <cstring>
+#include <mutex>
 
 #include "ratatoskr/error.hpp"
 
@@ -28,56 +29,48 @@ void ServiceRegistry::add(std::string_view id, std::string_view provider, const 
   if (size < sizeof(std::uint32_t)) {
     throw Error(Errc::InvalidArgument, what + "table size field is " + std::to_string(size) + ", smaller than the field itself");
   }
-  std::lock_guard lock(mutex_);
-  if (frozen()) throw Error(Errc::Closed, what + "the registry is frozen (components have started)");
+  std::unique_lock lock(mutex_);
   for (const auto& e : entries_)
     if (e.id == id && e.provider == provider) throw Error(Errc::AlreadyExists, what + "already registered");
   entries_.push_back(ServiceEntry{std::string(id), std::string(provider), table, size});
 }
 
-void ServiceRegistry::freeze() noexcept {
-  // Taking the lock orders every earlier add() before the release store, so a
-  // lock-free reader that sees frozen_ also sees all entries.
-  std::lock_guard lock(mutex_);
-  frozen_.store(true, std::memory_order_release);
+std::size_t ServiceRegistry::removeProvider(std::string_view provider) {
+  std::unique_lock lock(mutex_);
+  return std::erase_if(entries_, [&](const ServiceEntry& e) { return e.provider == provider; });
 }
 
-const ServiceEntry* ServiceRegistry::findLocked(std::string_view id) const {
+std::optional<ServiceEntry> ServiceRegistry::find(std::string_view id) const {
+  std::shared_lock lock(mutex_);
   for (const auto& e : entries_)
-    if (e.id == id) return &e;
-  return nullptr;
-}
-
-const ServiceEntry* ServiceRegistry::find(std::string_view id) const {
-  if (frozen()) return findLocked(id);
-  std::lock_guard lock(mutex_);
-  return findLocked(id);
+    if (e.id == id) return e;
+  return std::nullopt;
 }
 
 const void* ServiceRegistry::lookup(std::string_view id, std::uint32_t minSize) const {
-  const ServiceEntry* e = find(id);
+  auto e = find(id);
   if (!e || e->size < minSize) return nullptr;
   return e->table;
 }
 
-std::vector<const ServiceEntry*> ServiceRegistry::findAll(std::string_view id) const {
-  std::vector<const ServiceEntry*> out;
-  auto collect = [&] {
-    for (const auto& e : entries_)
-      if (e.id == id) out.push_back(&e);
-  };
-  if (frozen()) {
-    collect();
-  } else {
-    std::lock_guard lock(mutex_);
-    collect();
-  }
+std::vector<ServiceEntry> ServiceRegistry::findAll(std::string_view id) const {
+  std::shared_lock lock(mutex_);
+  std::vector<ServiceEntry> out;
+  for (const auto& e : entries_)
+    if (e.id == id) out.push_back(e);
+  return out;
+}
+
+std::vector<std::string> ServiceRegistry::providedBy(std::string_view provider) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& e : entries_)
+    if (e.provider == provider) out.push_back(e.id);
   return out;
 }
 
 std::size_t ServiceRegistry::size() const {
-  if (frozen()) return entries_.size();
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   return entries_.size();
 }
 

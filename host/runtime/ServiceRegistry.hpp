@@ -2,32 +2,31 @@
 //
 // A service is a C table (see sdk/include/ratatoskr/abi.h) whose first field
 // is a uint32_t holding its size. Its id carries the major version
-// ("ratatoskr.node/1"); minor versions only append fields, so a client asks
-// for at least the size of the layout it was built against.
+// ("ratatoskr.network/1"); minor versions only append fields, so a client
+// asks for at least the size of the layout it was built against.
 //
 // The registry maps an id to its providers in registration order; the first
 // is the active one, the one find() returns. Several providers of one id are
 // allowed (every sigil provides "ratatoskr.sigil/1"); findAll() lists them.
 // The core registers its services through add() exactly as plugins do.
 //
-// Lifecycle: a plain object owned by the runtime (no global instance). It is
-// filled while plugins load and frozen before components start; after
-// freeze() nothing can be added and lookups take no lock.
+// Lifecycle: a plain object owned by the runtime (no global instance).
+// Providers are added when a plugin has loaded and removed (by provider
+// name) when it fails or stops, also while the host runs: plugins can be
+// loaded and unloaded at run time. Lookups are rare (a plugin looks its
+// services up once, when it loads), never on a packet path, so they simply
+// take a shared lock.
 //
-// Thread-safety: add() and freeze() from one thread at a time; find*() from
-// any thread at any time (under a mutex until frozen, lock-free afterwards).
-// Entries never move: pointers returned stay valid for the registry's life.
+// Thread-safety: every function from any thread. Results are copies.
 //
 // Errors: add() throws rtk::Error — Errc::InvalidArgument for a malformed id,
 // a null table or a table smaller than its size field; Errc::AlreadyExists
-// when the same provider registers the same id twice; Errc::Closed after
-// freeze().
+// when the same provider registers the same id twice.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
-#include <deque>
-#include <mutex>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,11 +52,11 @@ class RTK_HOST_API ServiceRegistry {
   static bool validId(std::string_view id) noexcept;
 
   void add(std::string_view id, std::string_view provider, const void* table);
-  void freeze() noexcept;
-  bool frozen() const noexcept { return frozen_.load(std::memory_order_acquire); }
+  // Removes every service `provider` registered; returns how many.
+  std::size_t removeProvider(std::string_view provider);
 
-  // The active provider of `id`, or nullptr.
-  const ServiceEntry* find(std::string_view id) const;
+  // The active provider of `id`.
+  std::optional<ServiceEntry> find(std::string_view id) const;
   // The active provider's table when it is at least minSize bytes, else nullptr.
   const void* lookup(std::string_view id, std::uint32_t minSize) const;
   template <class Table>
@@ -65,15 +64,14 @@ class RTK_HOST_API ServiceRegistry {
     return static_cast<const Table*>(lookup(id, minSize));
   }
   // Every provider of `id`, in registration order.
-  std::vector<const ServiceEntry*> findAll(std::string_view id) const;
+  std::vector<ServiceEntry> findAll(std::string_view id) const;
+  // The ids `provider` registered.
+  std::vector<std::string> providedBy(std::string_view provider) const;
   std::size_t size() const;
 
  private:
-  const ServiceEntry* findLocked(std::string_view id) const;
-
-  mutable std::mutex mutex_;  // guards entries_ until frozen
-  std::deque<ServiceEntry> entries_;
-  std::atomic<bool> frozen_{false};
+  mutable std::shared_mutex mutex_;
+  std::vector<ServiceEntry> entries_;
 };
 
 }  // namespace rtk::host

@@ -124,6 +124,10 @@ SigilAssembly SigilAssembler::assemble(std::string_view baseNodeInfo, const std:
     if (text.size() <= budgetBytes) {
       out.nodeInfo = std::move(text);
       out.published = std::move(names);
+      for (const auto& k : info.keys()) {
+        const std::string* owner = k == kMetadataKey ? nullptr : ownerOf(k);
+        out.owners[k] = owner ? *owner : "the sigil metadata";
+      }
       return out;
     }
     if (accepted.empty()) {

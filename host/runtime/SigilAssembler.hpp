@@ -20,6 +20,7 @@
 // Thread-safety: pure function of its inputs (calls the sigils' params()).
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +40,7 @@ struct SigilAssembly {
   std::string nodeInfo;                  // compact JSON object
   std::vector<std::string> published;    // sigil names, in input order
   std::vector<std::pair<std::string, std::string>> refused;  // plugin → reason
+  std::map<std::string, std::string> owners;  // each key of nodeInfo → who set it ("the conf's NodeInfo", "sigil \"x\"")
 };
 
 class RTK_HOST_API SigilAssembler {

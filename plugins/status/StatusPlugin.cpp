@@ -1,14 +1,15 @@
-// The "status" plugin: a component that needs only the node service and
-// periodically logs the node's address and peer count. It proves the whole
-// plugin path: the C ABI, the node service table wrapped back into
-// rtk::NodeInterface, config validated against a schema, a thread started in
+// The "status" plugin: a component that needs the network and peers services
+// and periodically logs the node's address and peer count. It proves the
+// whole plugin path: the C ABI, service tables wrapped back into the C++
+// interfaces, config validated against a schema, a thread started in
 // start() and joined in stop().
 #include <chrono>
 #include <memory>
 
 #include "StatusReporter.hpp"
 #include "ratatoskr/plugin.hpp"
-#include "ratatoskr/services/node.hpp"
+#include "ratatoskr/services/network.hpp"
+#include "ratatoskr/services/peers.hpp"
 
 namespace rtk::plugins::status {
 
@@ -18,7 +19,7 @@ class StatusPlugin final : public sdk::Plugin {
       .name = "status",
       .version = "1.0.0",
       .description = "logs the node's address and peer count periodically",
-      .requiredServices = {RTK_NODE_SERVICE_ID},
+      .requiredServices = {RTK_NETWORK_SERVICE_ID, RTK_PEERS_SERVICE_ID},
       .configSchema = R"({
         "type": "object",
         "properties": {
@@ -29,8 +30,9 @@ class StatusPlugin final : public sdk::Plugin {
 
   // Load phase: settings and the node service, no thread yet.
   explicit StatusPlugin(sdk::Host& host)
-      : node_(sdk::NodeClient::fromHost(host)),
-        reporter_(*node_, host.log(), std::chrono::seconds(host.config().get("IntervalSeconds").asUint64())) {
+      : network_(sdk::NetworkClient::fromHost(host)),
+        peers_(sdk::PeersClient::fromHost(host)),
+        reporter_(*network_, *peers_, host.log(), std::chrono::seconds(host.config().get("IntervalSeconds").asUint64())) {
     host.log().debug("reporting every ", host.config().get("IntervalSeconds").asUint64(), " s");
   }
 
@@ -38,7 +40,8 @@ class StatusPlugin final : public sdk::Plugin {
   void stop() override { reporter_.stop(); }
 
  private:
-  std::unique_ptr<sdk::NodeClient> node_;
+  std::unique_ptr<sdk::NetworkClient> network_;
+  std::unique_ptr<sdk::PeersClient> peers_;
   StatusReporter reporter_;
 };
 

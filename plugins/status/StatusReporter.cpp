@@ -6,8 +6,8 @@
 
 namespace rtk::plugins::status {
 
-StatusReporter::StatusReporter(NodeInterface& node, Log log, std::chrono::seconds interval)
-    : node_(node), log_(std::move(log)), interval_(interval) {}
+StatusReporter::StatusReporter(NetworkInterface& network, PeerInterface& peers, Log log, std::chrono::seconds interval)
+    : network_(network), peers_(peers), log_(std::move(log)), interval_(interval) {}
 
 StatusReporter::~StatusReporter() { stop(); }
 
@@ -29,10 +29,10 @@ void StatusReporter::stop() {
 
 void StatusReporter::report() const {
   try {
-    auto peers = node_.getPeers();
+    auto peers = peers_.getPeers();
     std::size_t up = 0;
     for (const auto& p : peers) up += p.up ? 1 : 0;
-    log_.info("address ", formatAddress(node_.address()), ", ", peers.size(), " peer(s) configured or connected, ", up, " up");
+    log_.info("address ", formatAddress(network_.address()), ", ", peers.size(), " peer(s) configured or connected, ", up, " up");
   } catch (const std::exception& e) {
     log_.warn("cannot read the node's status: ", e.what());
   }

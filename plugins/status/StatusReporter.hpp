@@ -20,7 +20,7 @@ namespace rtk::plugins::status {
 
 class StatusReporter {
  public:
-  StatusReporter(NodeInterface& node, Log log, std::chrono::seconds interval);
+  StatusReporter(NetworkInterface& network, PeerInterface& peers, Log log, std::chrono::seconds interval);
   ~StatusReporter();
   StatusReporter(const StatusReporter&) = delete;
   StatusReporter& operator=(const StatusReporter&) = delete;
@@ -33,7 +33,8 @@ class StatusReporter {
  private:
   void run();
 
-  NodeInterface& node_;
+  NetworkInterface& network_;
+  PeerInterface& peers_;
   Log log_;
   std::chrono::seconds interval_;
   std::mutex mutex_;

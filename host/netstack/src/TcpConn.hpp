@@ -17,6 +17,7 @@ class TcpConn final : public Conn {
   std::size_t write(const void* data, std::size_t size) override { return socket_->write(data, size); }
   void closeWrite() override { socket_->closeWrite(); }
   void close() override { socket_->close(); }
+  void abort() override { socket_->abort(); }
   void setReadDeadline(Deadline deadline) override { socket_->setReadDeadline(deadline); }
   void setWriteDeadline(Deadline deadline) override { socket_->setWriteDeadline(deadline); }
   Endpoint localEndpoint() const override { return socket_->localEndpoint(); }

@@ -434,6 +434,22 @@ void TcpSocket::close() {
   node_->stack().post([self = shared_from_this()] { self->flush(); });
 }
 
+void TcpSocket::abort() {
+  {
+    std::lock_guard lock(mutex_);
+    userClosed_ = true;
+    if (!failure_) failure_ = Failure{Errc::Closed, "netstack: connection aborted", "aborted"};
+    phase_ = Phase::Failed;
+    tx_.clear();
+    txBytes_ = 0;
+    rx_.clear();
+    rxBytes_ = 0;
+    rxHead_ = 0;
+  }
+  changed_.notify_all();
+  node_->stack().post([self = shared_from_this()] { self->abortPcb(); });
+}
+
 void TcpSocket::setReadDeadline(Deadline deadline) {
   {
     std::lock_guard lock(mutex_);

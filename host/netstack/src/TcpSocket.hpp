@@ -57,6 +57,8 @@ class TcpSocket : public LiveObject, public std::enable_shared_from_this<TcpSock
   std::size_t write(const void* data, std::size_t size);
   void closeWrite();
   void close();
+  // As close(), but the pcb is aborted (RST) and queued output dropped.
+  void abort();
   void setReadDeadline(Deadline deadline);
   void setWriteDeadline(Deadline deadline);
   Endpoint localEndpoint() const;

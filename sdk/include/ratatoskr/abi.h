@@ -1,4 +1,4 @@
-/* ratatoskr plugin ABI, version 1.0 — the C contract between the host and a
+/* ratatoskr plugin ABI, version 2.0 — the C contract between the host and a
  * plugin (.so) built separately, possibly with another compiler or standard
  * library.
  *
@@ -19,13 +19,35 @@
  *   4. get_service(state, id) for each id in provided_services.
  *   5. start(state): begin work (threads, timers, listeners).
  *   6. stop(state) in reverse start order; unload(state) in reverse load order.
- *   The library is never dlclose()d: a thread or callback left behind by a
- *   plugin must not find its code unmapped.
+ *   7. dlclose(). Before that the host has taken back everything the plugin
+ *      got from the node's services and did not release itself (see "What
+ *      the host takes back" below). A thread the plugin started and did not
+ *      join in stop() would find its code unmapped: stop() must join them.
+ *   Plugins can also be loaded and unloaded while the host runs (the admin
+ *   commands loadPlugin / unloadPlugin / listPlugins, host/runtime/README.md);
+ *   the steps are the same.
+ *
+ * What the host takes back when a plugin stops (the plugin should release
+ * these itself; the host makes sure, so an unload never leaks or crashes):
+ *   - before stop(): its admin commands are removed and its peer event
+ *     subscriptions cancelled (no admin call or event reaches a stopping
+ *     plugin; calls in progress are waited for);
+ *   - during stop(): asynchronous replies (rtk_reply_fn) still arrive, so a
+ *     plugin may wait for what it has in flight;
+ *   - after stop(): no callback of any kind is called again; replies still
+ *     pending are dropped;
+ *   - after unload(): connections, listeners and datagram sockets it did not
+ *     free are aborted and freed, and the NodeInfo keys it published are
+ *     removed.
  *
  * Versioning: the host accepts a plugin whose abi_major equals RTK_ABI_MAJOR
  * and whose abi_minor is at most the host's RTK_ABI_MINOR. A minor release
  * only appends fields at the end of structs; every struct carries its size in
  * its first field, so each side reads only what the other side has.
+ * 2.0 (from 1.0): the one wide "ratatoskr.node/1" table became five narrow
+ * services (services/network.h, peers.h, admin.h, diagnostics.h,
+ * nodeinfo.h); descriptors gained optional_services; the host API gained
+ * each_service; plugins are dlclose()d after unload.
  *
  * Memory: whoever allocates frees. Text that must outlive a call is copied by
  * the receiver; output goes through an rtk_sink the caller provides, so no
@@ -34,8 +56,17 @@
  * unless a field says otherwise.
  *
  * Threads: each function below says which thread may call it. "host thread"
- * means the one thread that runs the plugin lifecycle (load, start, stop,
- * unload); the host never calls two lifecycle functions concurrently.
+ * means a thread running the plugin lifecycle (load, start, stop, unload):
+ * the main thread at start-up and shutdown, an admin thread for the
+ * loadPlugin / unloadPlugin commands. Lifecycle calls are serialized: the
+ * host never calls two lifecycle functions concurrently, of one plugin or of
+ * several.
+ *
+ * Asynchronous results: functions that take an rtk_reply_fn return at once;
+ * when they return RTK_OK, the reply function is called exactly once later
+ * (never from inside the call) on this plugin's callback thread
+ * ("rtk-cb-<plugin>"), which runs one callback at a time in order. When they
+ * return an error, it is never called.
  */
 #ifndef RATATOSKR_ABI_H
 #define RATATOSKR_ABI_H
@@ -47,7 +78,7 @@
 extern "C" {
 #endif
 
-#define RTK_ABI_MAJOR 1
+#define RTK_ABI_MAJOR 2
 #define RTK_ABI_MINOR 0
 
 /* The one symbol a plugin exports. Plugins are built with hidden visibility
@@ -101,6 +132,12 @@ enum {
   RTK_ERR_ABI = 17
 };
 
+/* An asynchronous result (see "Asynchronous results" above). status: RTK_OK
+ * and the result as JSON, or an error and its one-line message. rtt_ns: the
+ * round-trip time where the operation measures one, else 0. json and error
+ * are valid only during the call. */
+typedef void (*rtk_reply_fn)(void* ctx, rtk_status status, rtk_str json, int64_t rtt_ns, rtk_str error);
+
 /* Log levels, equal to rtk::LogLevel. */
 typedef int32_t rtk_log_level;
 enum {
@@ -145,13 +182,22 @@ typedef struct rtk_host_api {
    * Thread: any. */
   rtk_log_level (*log_level)(rtk_host_ctx* ctx);
   /* The table of the active provider of service `id` (e.g.
-   * "ratatoskr.node/1"), or NULL when no provider is registered or its table
-   * is smaller than min_size bytes (an older minor of that service). The
-   * table stays valid until this plugin's unload() returns.
-   * Thread: the host thread during load() and start(); any thread once this
-   * plugin's start() has been called (the registry is frozen by then and
-   * lookups take no lock). */
+   * "ratatoskr.network/1"), or NULL when no provider is registered or its
+   * table is smaller than min_size bytes (an older minor of that service).
+   * Only ids the plugin declares (provided, required or optional) are
+   * answered. The table stays valid until this plugin's unload() returns:
+   * the host never unloads a provider while a plugin that declares its
+   * service runs.
+   * Thread: any, from load() until unload() returns. */
   const void* (*get_service)(rtk_host_ctx* ctx, rtk_str id, uint32_t min_size);
+  /* Every running provider of `id` whose table has at least min_size bytes,
+   * in start order: visit(visit_ctx, provider name, table) once each,
+   * before each_service returns. Returns how many were visited. The same
+   * declaration and lifetime rules as get_service (an optional requirement
+   * is the usual way to use several providers: every sigil for ninfo).
+   * Thread: as get_service. */
+  size_t (*each_service)(rtk_host_ctx* ctx, rtk_str id, uint32_t min_size, void* visit_ctx,
+                         void (*visit)(void* visit_ctx, const char* provider, const void* table));
 } rtk_host_api;
 
 /* ---- what a plugin offers the host ------------------------------------- */
@@ -172,7 +218,8 @@ typedef struct rtk_plugin_descriptor {
   const char* description;    /* one line, may be NULL */
   rtk_plugin_kind kind;       /* RTK_PLUGIN_COMPONENT or RTK_PLUGIN_SIGIL */
   /* NULL-terminated lists of service ids "<name>/<major>" (lowercase
-   * [a-z0-9._-], a slash, a decimal major), or NULL for none. */
+   * [a-z0-9._-], a slash, a decimal major), or NULL for none. A plugin is
+   * refused when a required service has no enabled provider. */
   const char* const* provided_services;
   const char* const* required_services;
   /* A JSON Schema (the subset documented in sdk/README.md: type, properties,
@@ -209,11 +256,17 @@ typedef struct rtk_plugin_descriptor {
    * The table must stay valid until unload() returns.
    * Thread: host thread, after load() succeeded. */
   const void* (*get_service)(rtk_plugin_state* state, rtk_str id);
+
+  /* Services this plugin uses when some enabled plugin provides them and
+   * does without otherwise (NULL-terminated, or NULL). Never a reason to
+   * refuse the plugin; when present, their providers start first and stop
+   * after it, as for required services. */
+  const char* const* optional_services;
 } rtk_plugin_descriptor;
 
-/* The smallest descriptor an ABI 1.x host accepts: the ABI 1.0 layout. */
-#define RTK_PLUGIN_DESCRIPTOR_SIZE_1_0 \
-  (offsetof(rtk_plugin_descriptor, get_service) + sizeof(void*))
+/* The smallest descriptor an ABI 2.x host accepts: the ABI 2.0 layout. */
+#define RTK_PLUGIN_DESCRIPTOR_SIZE_2_0 \
+  (offsetof(rtk_plugin_descriptor, optional_services) + sizeof(void*))
 /* The leading fields every ABI major keeps in place. */
 #define RTK_PLUGIN_DESCRIPTOR_HEADER_SIZE \
   (offsetof(rtk_plugin_descriptor, name) + sizeof(const char*))

@@ -50,6 +50,10 @@ class Conn {
   virtual void closeWrite() = 0;
   // Idempotent. Pending and later calls fail with Errc::Closed.
   virtual void close() = 0;
+  // Ends the connection at once, dropping what is queued either way: a TCP
+  // peer sees a reset instead of an orderly end. Pending and later calls
+  // fail with Errc::Closed. Idempotent; any thread. The default closes.
+  virtual void abort() { close(); }
   virtual void setReadDeadline(Deadline deadline) = 0;
   virtual void setWriteDeadline(Deadline deadline) = 0;
   void setDeadline(Deadline deadline) {

@@ -1,7 +1,7 @@
 // Writing a plugin in C++: a class and one macro.
 //
 //   #include <ratatoskr/plugin.hpp>
-//   #include <ratatoskr/services/node.hpp>
+//   #include <ratatoskr/services/network.hpp>
 //
 //   class Hello : public rtk::sdk::Plugin {
 //    public:
@@ -9,20 +9,20 @@
 //         .name = "hello",
 //         .version = "1.0.0",
 //         .description = "says hello",
-//         .requiredServices = {RTK_NODE_SERVICE_ID},
+//         .requiredServices = {RTK_NETWORK_SERVICE_ID},
 //         .configSchema = R"({"type":"object","properties":{
 //             "greeting":{"type":"string","default":"hello"}},
 //             "additionalProperties":false})"};
 //
 //     explicit Hello(rtk::sdk::Host& host)            // load(): no threads yet
-//         : log_(host.log()), node_(rtk::sdk::NodeClient::fromHost(host)),
+//         : log_(host.log()), net_(rtk::sdk::NetworkClient::fromHost(host)),
 //           greeting_(host.config().get("greeting").asString()) {}
-//     void start() override { log_.info(greeting_, " from ", rtk::formatAddress(node_->address())); }
+//     void start() override { log_.info(greeting_, " from ", rtk::formatAddress(net_->address())); }
 //     void stop() override {}
 //
 //    private:
 //     rtk::Log log_;
-//     std::unique_ptr<rtk::sdk::NodeClient> node_;
+//     std::unique_ptr<rtk::sdk::NetworkClient> net_;
 //     std::string greeting_;
 //   };
 //   RTK_PLUGIN(Hello)
@@ -33,11 +33,12 @@
 // status plus last_error, so no exception ever crosses into the host.
 //
 // Thread rules (see abi.h): the constructor, start(), stop(), service() and
-// the destructor run on the host thread, one at a time. Threads the plugin
+// the destructor run on a host lifecycle thread, one at a time. Threads the plugin
 // starts in start() must be joined in stop(). The Host object and the tables
 // it returns stay valid until the destructor has run.
 #pragma once
 
+#include <exception>
 #include <memory>
 #include <new>
 #include <string>
@@ -67,6 +68,7 @@ struct PluginInfo {
   PluginKind kind = PluginKind::Component;
   ServiceList providedServices{};
   ServiceList requiredServices{};
+  ServiceList optionalServices{};      // used when present, never a reason to refuse
   const char* configSchema = nullptr;  // JSON Schema text, optional
 };
 
@@ -109,6 +111,27 @@ class Host {
   // The active provider's table for `id`, or nullptr (see abi.h get_service).
   const void* findService(std::string_view id, std::uint32_t minSize) const noexcept {
     return api_->get_service(api_->ctx, toStr(id), minSize);
+  }
+  // Every running provider of `id` (at least minSize bytes), in start order:
+  // visit(providerName, table). Returns how many were visited.
+  template <class Visit>
+  std::size_t eachService(std::string_view id, std::uint32_t minSize, Visit&& visit) const {
+    struct Ctx {
+      Visit* visit;
+      std::exception_ptr error;
+    } ctx{&visit, nullptr};
+    auto trampoline = [](void* c, const char* provider, const void* table) noexcept {
+      auto* self = static_cast<Ctx*>(c);
+      if (self->error) return;
+      try {
+        (*self->visit)(std::string_view(provider ? provider : ""), table);
+      } catch (...) {
+        self->error = std::current_exception();  // rethrown once the host's call returned
+      }
+    };
+    std::size_t n = api_->each_service(api_->ctx, toStr(id), minSize, &ctx, trampoline);
+    if (ctx.error) std::rethrow_exception(ctx.error);
+    return n;
   }
   // As findService, throwing Errc::NotFound naming the service when absent.
   template <class Table>
@@ -215,8 +238,9 @@ const rtk_plugin_descriptor* descriptorFor() noexcept {
   static_assert(std::is_base_of_v<Plugin, T>, "RTK_PLUGIN: the class must derive from rtk::sdk::Plugin");
   static_assert(std::is_constructible_v<T, Host&>, "RTK_PLUGIN: the class needs a constructor taking rtk::sdk::Host&");
   static_assert(T::info.name != nullptr && T::info.version != nullptr, "RTK_PLUGIN: info needs .name and .version");
-  static_assert(T::info.providedServices.ids[16] == nullptr && T::info.requiredServices.ids[16] == nullptr,
-                "RTK_PLUGIN: at most 16 provided and 16 required services");
+  static_assert(T::info.providedServices.ids[16] == nullptr && T::info.requiredServices.ids[16] == nullptr &&
+                    T::info.optionalServices.ids[16] == nullptr,
+                "RTK_PLUGIN: at most 16 provided, 16 required and 16 optional services");
   static const rtk_plugin_descriptor descriptor = {
       sizeof(rtk_plugin_descriptor),
       RTK_ABI_MAJOR,
@@ -234,6 +258,7 @@ const rtk_plugin_descriptor* descriptorFor() noexcept {
       &Trampolines<T>::unload,
       &Trampolines<T>::lastError,
       &Trampolines<T>::getService,
+      T::info.optionalServices.ids[0] ? T::info.optionalServices.ids : nullptr,
   };
   return &descriptor;
 }

@@ -28,14 +28,13 @@
 #define RATATOSKR_SIGIL_H
 
 #include "ratatoskr/abi.h"
+#include "ratatoskr/services/nodeinfo.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define RTK_SIGIL_SERVICE_ID "ratatoskr.sigil/1"
-/* The NodeInfo budget: its compact JSON must not exceed this many bytes. */
-#define RTK_NODEINFO_MAX_BYTES 16384
 
 typedef struct rtk_sigil_service {
   uint32_t struct_size; /* sizeof(rtk_sigil_service) of the plugin */

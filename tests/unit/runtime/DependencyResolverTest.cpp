@@ -5,8 +5,9 @@
 namespace rtk::host {
 namespace {
 
-DependencyNode node(std::string name, std::vector<std::string> provides, std::vector<std::string> requires_) {
-  return DependencyNode{std::move(name), std::move(provides), std::move(requires_)};
+DependencyNode node(std::string name, std::vector<std::string> provides, std::vector<std::string> requires_,
+                    std::vector<std::string> optional = {}) {
+  return DependencyNode{std::move(name), std::move(provides), std::move(requires_), std::move(optional)};
 }
 
 const std::map<std::string, std::string> kHost{{"ratatoskr.node/1", "core"}};
@@ -31,6 +32,9 @@ class DependencyResolverTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(cycleLeavesOthersRunning);
   CPPUNIT_TEST(selfProvidedRequirementIsNoCycle);
   CPPUNIT_TEST(multipleProvidersAllComeFirst);
+  CPPUNIT_TEST(optionalProviderComesFirstWhenPresent);
+  CPPUNIT_TEST(optionalServiceMissingRefusesNothing);
+  CPPUNIT_TEST(optionalEdgeClosingACycleIsDropped);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -113,6 +117,33 @@ class DependencyResolverTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.refused.empty());
     CPPUNIT_ASSERT(indexOf(r.order, "s1") < indexOf(r.order, "reader"));
     CPPUNIT_ASSERT(indexOf(r.order, "s2") < indexOf(r.order, "reader"));
+  }
+
+  void optionalProviderComesFirstWhenPresent() {
+    auto r = DependencyResolver::resolve({node("ninfo", {"ratatoskr.ninfo/1"}, {"ratatoskr.node/1"}, {"ratatoskr.sigil/1"}),
+                                          node("info", {"ratatoskr.sigil/1"}, {}), node("public", {"ratatoskr.sigil/1"}, {})},
+                                         kHost);
+    CPPUNIT_ASSERT(r.refused.empty());
+    CPPUNIT_ASSERT(indexOf(r.order, "info") < indexOf(r.order, "ninfo"));
+    CPPUNIT_ASSERT(indexOf(r.order, "public") < indexOf(r.order, "ninfo"));
+  }
+
+  void optionalServiceMissingRefusesNothing() {
+    auto r = DependencyResolver::resolve({node("ninfo", {}, {"ratatoskr.node/1"}, {"ratatoskr.sigil/1", "svc.none/1"})}, kHost);
+    CPPUNIT_ASSERT(r.refused.empty());
+    CPPUNIT_ASSERT(r.order == std::vector<std::string>{"ninfo"});
+    // A refused optional provider does not take its optional users down.
+    auto r2 = DependencyResolver::resolve({node("user", {}, {}, {"svc.x/1"}), node("x", {"svc.x/1"}, {"svc.missing/1"})}, kHost);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), r2.refused.size());
+    CPPUNIT_ASSERT(r2.refused.count("x"));
+    CPPUNIT_ASSERT(r2.order == std::vector<std::string>{"user"});
+  }
+
+  void optionalEdgeClosingACycleIsDropped() {
+    // a requires b; b would like a. Both run, b first.
+    auto r = DependencyResolver::resolve({node("a", {"svc.a/1"}, {"svc.b/1"}), node("b", {"svc.b/1"}, {}, {"svc.a/1"})}, kHost);
+    CPPUNIT_ASSERT(r.refused.empty());
+    CPPUNIT_ASSERT((r.order == std::vector<std::string>{"b", "a"}));
   }
 };
 

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -292,15 +293,85 @@ class FakeNode final : public NodeInterface {
     return peers;
   }
   void retryPeers() override { record("retryPeers", {}); }
-  std::uint64_t subscribePeerEvents(PeerEventHandler) override { throw Error(Errc::NotSupported, "fake"); }
-  void unsubscribePeerEvents(std::uint64_t) override {}
-  void probePeer(std::string_view, std::chrono::milliseconds, ProbeCallback) override { throw Error(Errc::NotSupported, "fake"); }
-  void removeAdminHandler(std::string_view) override { throw Error(Errc::NotSupported, "fake"); }
-  void queryRemote(RemoteQuery, const PublicKey&, std::chrono::milliseconds, RemoteCallback) override {
-    throw Error(Errc::NotSupported, "fake");
+  std::uint64_t subscribePeerEvents(PeerEventHandler handler) override {
+    record("subscribePeerEvents", {});
+    std::lock_guard lock(mutex_);
+    subscribers_[nextSubscriber_] = std::move(handler);
+    return nextSubscriber_++;
   }
-  std::string nodeInfo() const override { return "{}"; }
-  void setNodeInfo(std::string_view) override { throw Error(Errc::NotSupported, "fake"); }
+  void unsubscribePeerEvents(std::uint64_t id) override {
+    record("unsubscribePeerEvents", {std::to_string(id)});
+    std::lock_guard lock(mutex_);
+    subscribers_.erase(id);
+  }
+  void probePeer(std::string_view uri, std::chrono::milliseconds timeout, ProbeCallback done) override {
+    record("probePeer", {std::string(uri), std::to_string(timeout.count())});
+    std::lock_guard lock(mutex_);
+    probes_.push_back(std::move(done));
+  }
+  void removeAdminHandler(std::string_view name) override {
+    record("removeAdminHandler", {std::string(name)});
+    AdminHandler dropped;  // released outside the lock
+    std::lock_guard lock(mutex_);
+    auto it = handlers_.find(std::string(name));
+    if (it == handlers_.end()) throw Error(Errc::NotFound, "fake: no admin command " + std::string(name));
+    dropped = std::move(it->second);
+    handlers_.erase(it);
+  }
+  void queryRemote(RemoteQuery query, const PublicKey& key, std::chrono::milliseconds timeout, RemoteCallback done) override {
+    record("queryRemote", {std::to_string(static_cast<int>(query)), key.hex(), std::to_string(timeout.count())});
+    std::lock_guard lock(mutex_);
+    queries_.push_back(std::move(done));
+  }
+  std::string nodeInfo() const override {
+    std::lock_guard lock(mutex_);
+    return nodeInfo_;
+  }
+  void setNodeInfo(std::string_view json) override {
+    record("setNodeInfo", {std::string(json)});
+    if (json.size() > nodeInfoLimit) throw Error(Errc::MessageTooLarge, "fake: NodeInfo over " + std::to_string(nodeInfoLimit));
+    std::lock_guard lock(mutex_);
+    nodeInfo_ = std::string(json);
+  }
+
+  // ---- driving the asynchronous parts from a test ----
+  std::size_t nodeInfoLimit = 16384;
+  // Calls every subscribed handler with `event`, as the link thread would.
+  void emitPeerEvent(const PeerEvent& event) {
+    std::map<std::uint64_t, PeerEventHandler> now;
+    {
+      std::lock_guard lock(mutex_);
+      now = subscribers_;
+    }
+    for (auto& [id, h] : now) h(event);
+  }
+  std::size_t subscriberCount() const {
+    std::lock_guard lock(mutex_);
+    return subscribers_.size();
+  }
+  // Answers every probe / query waiting so far with what `answer` returns.
+  std::size_t finishProbes(const std::function<Outcome<PeerProbe>()>& answer) {
+    std::vector<ProbeCallback> now;
+    {
+      std::lock_guard lock(mutex_);
+      now.swap(probes_);
+    }
+    for (auto& cb : now) cb(answer());
+    return now.size();
+  }
+  std::size_t answerQueries(const std::function<Outcome<RemoteReply>()>& answer) {
+    std::vector<RemoteCallback> now;
+    {
+      std::lock_guard lock(mutex_);
+      now.swap(queries_);
+    }
+    for (auto& cb : now) cb(answer());
+    return now.size();
+  }
+  std::size_t pendingQueries() const {
+    std::lock_guard lock(mutex_);
+    return queries_.size();
+  }
   void enableMulticast() override { record("enableMulticast", {}); }
   void disableMulticast() override { record("disableMulticast", {}); }
   std::vector<MulticastInterfaceInfo> multicastInterfaces() const override {
@@ -378,6 +449,11 @@ class FakeNode final : public NodeInterface {
 
   mutable std::mutex mutex_;
   std::vector<Call> calls_;
+  std::map<std::uint64_t, PeerEventHandler> subscribers_;
+  std::uint64_t nextSubscriber_ = 1;
+  std::vector<ProbeCallback> probes_;
+  std::vector<RemoteCallback> queries_;
+  std::string nodeInfo_ = "{}";
   std::optional<Error> fail_;
   std::map<std::string, AdminHandler> handlers_;
   DialOptions dialOptions_;

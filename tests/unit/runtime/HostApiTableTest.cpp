@@ -20,6 +20,7 @@ class HostApiTableTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(describesThePlugin);
   CPPUNIT_TEST(logsUnderThePluginName);
   CPPUNIT_TEST(servesOnlyDeclaredServices);
+  CPPUNIT_TEST(enumeratesEveryProviderOfADeclaredService);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -69,6 +70,27 @@ class HostApiTableTest : public CppUnit::TestFixture {
     bool warned = false;
     for (const auto& l : lines_) warned = warned || l.find("\"other/1\", which it does not declare as required") != std::string::npos;
     CPPUNIT_ASSERT(warned);
+  }
+
+  void enumeratesEveryProviderOfADeclaredService() {
+    ServiceRegistry registry;
+    Svc a, b, small;
+    registry.add("ratatoskr.sigil/1", "info", &a);
+    registry.add("ratatoskr.sigil/1", "public", &b);
+    small.struct_size = 4;
+    registry.add("ratatoskr.sigil/1", "old", &small);
+    HostApiTable t("ninfo", "{}", "0.1.0", {"ratatoskr.sigil/1"}, registry, Log(logger_, "ninfo"));
+    const rtk_host_api* api = t.api();
+    std::vector<std::pair<std::string, const void*>> seen;
+    auto visit = [](void* ctx, const char* provider, const void* table) {
+      static_cast<decltype(seen)*>(ctx)->emplace_back(provider, table);
+    };
+    CPPUNIT_ASSERT_EQUAL(std::size_t(2), api->each_service(api->ctx, sdk::toStr("ratatoskr.sigil/1"), sizeof(Svc), &seen, visit));
+    CPPUNIT_ASSERT_EQUAL(std::size_t(2), seen.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("info"), seen[0].first);
+    CPPUNIT_ASSERT(seen[0].second == &a && seen[1].second == &b);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(3), api->each_service(api->ctx, sdk::toStr("ratatoskr.sigil/1"), 4, &seen, visit));
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), api->each_service(api->ctx, sdk::toStr("other/1"), 4, &seen, visit));
   }
 
  private:

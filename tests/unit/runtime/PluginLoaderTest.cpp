@@ -15,7 +15,7 @@ void okUnload(rtk_plugin_state*) {}
 const char* noError(rtk_plugin_state*) { return ""; }
 const void* noService(rtk_plugin_state*, rtk_str) { return nullptr; }
 
-const char* const kNode[] = {"ratatoskr.node/1", nullptr};
+const char* const kNode[] = {"ratatoskr.network/1", nullptr};
 const char* const kSigil[] = {RTK_SIGIL_SERVICE_ID, nullptr};
 const char* const kBadId[] = {"Not An Id", nullptr};
 
@@ -67,7 +67,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     auto info = PluginLoader::inspect(&d, "plugins/x.so");
     CPPUNIT_ASSERT_EQUAL(std::string("demo"), info.name);
     CPPUNIT_ASSERT_EQUAL(std::string("1.2.3"), info.version);
-    CPPUNIT_ASSERT((info.requires_ == std::vector<std::string>{"ratatoskr.node/1"}));
+    CPPUNIT_ASSERT((info.requires_ == std::vector<std::string>{"ratatoskr.network/1"}));
     CPPUNIT_ASSERT(info.provides.empty() && info.hasConfigSchema);
   }
 
@@ -75,12 +75,12 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     auto d = good();
     d.abi_major = RTK_ABI_MAJOR + 1;
     CPPUNIT_ASSERT_EQUAL("plugins/x.so: \"demo\" needs ABI " + std::to_string(RTK_ABI_MAJOR + 1) + "." +
-                             std::to_string(RTK_ABI_MINOR) + ", host is 1.0 (major differs) — rebuild against SDK 1.x",
+                             std::to_string(RTK_ABI_MINOR) + ", host is 2.0 (major differs) — rebuild against SDK 2.x",
                          refusal(d));
     d = good();
     d.abi_minor = RTK_ABI_MINOR + 3;
-    CPPUNIT_ASSERT_EQUAL("plugins/x.so: \"demo\" needs ABI 1." + std::to_string(RTK_ABI_MINOR + 3) +
-                             ", host is 1.0 (plugin is newer) — upgrade the host or rebuild against SDK 1.0",
+    CPPUNIT_ASSERT_EQUAL("plugins/x.so: \"demo\" needs ABI 2." + std::to_string(RTK_ABI_MINOR + 3) +
+                             ", host is 2.0 (plugin is newer) — upgrade the host or rebuild against SDK 2.0",
                          refusal(d));
   }
 
@@ -91,8 +91,8 @@ class PluginLoaderTest : public CppUnit::TestFixture {
                          refusal(d));
     d = good();
     d.struct_size = static_cast<std::uint32_t>(RTK_PLUGIN_DESCRIPTOR_HEADER_SIZE + 8);
-    CPPUNIT_ASSERT_EQUAL("plugins/x.so: \"demo\" descriptor is " + std::to_string(d.struct_size) + " bytes, ABI 1.0 needs at least " +
-                             std::to_string(RTK_PLUGIN_DESCRIPTOR_SIZE_1_0) + " — rebuild against SDK 1.x",
+    CPPUNIT_ASSERT_EQUAL("plugins/x.so: \"demo\" descriptor is " + std::to_string(d.struct_size) + " bytes, ABI 2.0 needs at least " +
+                             std::to_string(RTK_PLUGIN_DESCRIPTOR_SIZE_2_0) + " — rebuild against SDK 2.x",
                          refusal(d));
     d = good();
     d.version = "";
@@ -123,7 +123,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("plugins/x.so: \"demo\" is a sigil but does not provide \"ratatoskr.sigil/1\""), refusal(d));
     d.provided_services = kSigil;
     d.required_services = kNode;
-    CPPUNIT_ASSERT(refusal(d).find("is a sigil but requires \"ratatoskr.node/1\"") != std::string::npos);
+    CPPUNIT_ASSERT(refusal(d).find("is a sigil but uses \"ratatoskr.network/1\"") != std::string::npos);
     d.required_services = nullptr;
     CPPUNIT_ASSERT_EQUAL(int(RTK_PLUGIN_SIGIL), int(PluginLoader::inspect(&d, "s.so").kind));
     d.kind = RTK_PLUGIN_COMPONENT;
