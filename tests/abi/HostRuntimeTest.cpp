@@ -4,7 +4,7 @@
 
 #include "FakeNode.hpp"
 #include "TestLog.hpp"
-#include "ratatoskr/services/node.h"
+#include "ratatoskr/services/network.h"
 #include "runtime/HostRuntime.hpp"
 
 namespace rtk::host {
@@ -61,14 +61,12 @@ class HostRuntimeTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::int64_t(7), info.get("fixture").get("answer").asInt64());
     CPPUNIT_ASSERT_EQUAL(std::string("[fixture] v0.1.0"), info.get("ratatoskr").asString());
     CPPUNIT_ASSERT_EQUAL(seenConfig_.nodeInfo, rt.nodeInfo());
-    CPPUNIT_ASSERT_EQUAL(std::string("core"), rt.registry().find(RTK_NODE_SERVICE_ID)->provider);
+    CPPUNIT_ASSERT_EQUAL(std::string("core"), rt.registry().find(RTK_NETWORK_SERVICE_ID)->provider);
     CPPUNIT_ASSERT(log_->find("info node: address 200:1::2") >= 0);
     CPPUNIT_ASSERT(log_->find("info node: subnet 300:1::/64") >= 0);
     CPPUNIT_ASSERT(log_->find("warn node: not running: everything: it is a fake") >= 0);
-    CPPUNIT_ASSERT(!rt.registry().frozen());
 
     rt.startComponents();
-    CPPUNIT_ASSERT(rt.registry().frozen());
     CPPUNIT_ASSERT(byName(rt, "fixture-good")->state() == PluginState::Started);
     CPPUNIT_ASSERT(byName(rt, "fixture-dependent")->state() == PluginState::Started);
     auto problems = rt.problems();

@@ -12,9 +12,9 @@
 #include <sstream>
 
 #include "FakeNode.hpp"
-#include "ratatoskr/services/node.h"
 #include "ratatoskr/sigil.h"
-#include "runtime/NodeServiceAdapter.hpp"
+#include "runtime/CoreServices.hpp"
+#include "runtime/HostRuntime.hpp"
 #include "runtime/PluginManager.hpp"
 #include "runtime/SigilAssembler.hpp"
 
@@ -109,19 +109,21 @@ class OutOfTreeTest : public CppUnit::TestFixture {
     auto fake = std::make_shared<test::FakeNode>();
     fake->addressValue = *parseAddress("200:cafe::1");
     ServiceRegistry registry;
-    NodeServiceAdapter adapter(fake, Log(logger, "node-service"));
+    CoreServices core(fake, "{}", {}, logger);
+    std::map<std::string, std::string> coreIds;
+    for (const auto& id : HostRuntime::coreServices()) coreIds[id] = "core";
     {
       PluginManager manager(registry, Log(logger, "plugins"), "0.1.0");
       manager.discover({moduleDir.string(), sigilDir.string()});
       manager.select({"hello-module", "motd-sigil"},
                      {{"hello-module", json::Value::parse(R"({"Greeting":"hej"})")},
                       {"motd-sigil", json::Value::parse(R"({"Text":"welcome"})")}},
-                     {{RTK_NODE_SERVICE_ID, "core"}}, "test.conf");
+                     coreIds, "test.conf");
       manager.load(RTK_PLUGIN_SIGIL);
       manager.start(RTK_PLUGIN_SIGIL);
-      registry.add(RTK_NODE_SERVICE_ID, "core", adapter.table());
+      core.registerIn(registry);
+      manager.setScopeFactory(core.scopeFactory());
       manager.load(RTK_PLUGIN_COMPONENT);
-      registry.freeze();
       manager.start(RTK_PLUGIN_COMPONENT);
 
       const Plugin* module = manager.find("hello-module");

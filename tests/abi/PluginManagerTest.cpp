@@ -7,16 +7,21 @@
 #include "EchoService.h"
 #include "FakeNode.hpp"
 #include "TestLog.hpp"
-#include "ratatoskr/services/node.h"
+#include "ratatoskr/services/network.h"
 #include "ratatoskr/sigil.h"
-#include "runtime/NodeServiceAdapter.hpp"
+#include "runtime/CoreServices.hpp"
+#include "runtime/HostRuntime.hpp"
 #include "runtime/PluginManager.hpp"
 
 namespace rtk::host {
 namespace {
 
 const std::string kDir = RTK_ABI_FIXTURE_DIR;
-const std::map<std::string, std::string> kHostServices{{RTK_NODE_SERVICE_ID, "core"}};
+const std::map<std::string, std::string> kHostServices = [] {
+  std::map<std::string, std::string> m;
+  for (const auto& id : HostRuntime::coreServices()) m[id] = "core";
+  return m;
+}();
 const std::vector<std::string> kEnabled{"fixture-good",    "fixture-dependent", "fixture-failload", "fixture-failstart",
                                         "fixture-cycle-a", "fixture-cycle-b",   "fixture-lonely",   "fixture-sigil"};
 
@@ -61,11 +66,11 @@ class PluginManagerTest : public CppUnit::TestFixture {
     fake_ = std::make_shared<test::FakeNode>();
     fake_->mtuValue = 4321;
     fake_->addressValue = *parseAddress("200:abcd::1");
-    adapter_ = std::make_unique<NodeServiceAdapter>(fake_, log_->log("node-service"));
+    core_ = std::make_unique<CoreServices>(fake_, "{}", std::map<std::string, std::string>{}, log_->logger());
   }
   void tearDown() override {
     manager_.reset();  // stops and unloads whatever a failed test left running
-    adapter_.reset();
+    core_.reset();
     registry_.reset();
   }
 
@@ -74,22 +79,24 @@ class PluginManagerTest : public CppUnit::TestFixture {
     auto& m = *manager_;
     // Refused while opening, before anything but rtk_plugin_entry ran.
     assertState(byFile(m, "wrong-major.so"), PluginState::Refused,
-                kDir + "/wrong-major.so: \"fixture-major\" needs ABI 2.0, host is 1.0 (major differs) — rebuild against SDK 1.x");
+                kDir + "/wrong-major.so: \"fixture-major\" needs ABI 3.0, host is 2.0 (major differs) — rebuild against SDK 2.x");
     assertState(byFile(m, "newer-minor.so"), PluginState::Refused,
-                kDir + "/newer-minor.so: \"fixture-minor\" needs ABI 1.1, host is 1.0 (plugin is newer) — upgrade the host or rebuild against SDK 1.0");
+                kDir + "/newer-minor.so: \"fixture-minor\" needs ABI 2.1, host is 2.0 (plugin is newer) — upgrade the host or rebuild against SDK 2.0");
     assertState(byFile(m, "no-entry.so"), PluginState::Refused,
                 kDir + "/no-entry.so: no rtk_plugin_entry symbol — not a ratatoskr plugin (define one with RTK_PLUGIN)");
     assertState(byFile(m, "bad-name.so"), PluginState::Refused,
                 kDir + "/bad-name.so: plugin name \"Bad Name!\" is invalid — it must match ^[a-z0-9._-]{3,32}$");
     assertState(byFile(m, "too-small.so"), PluginState::Refused,
                 kDir + "/too-small.so: \"fixture-small\" descriptor is " + std::to_string(RTK_PLUGIN_DESCRIPTOR_HEADER_SIZE) +
-                    " bytes, ABI 1.0 needs at least " + std::to_string(RTK_PLUGIN_DESCRIPTOR_SIZE_1_0) + " — rebuild against SDK 1.x");
+                    " bytes, ABI 2.0 needs at least " + std::to_string(RTK_PLUGIN_DESCRIPTOR_SIZE_2_0) + " — rebuild against SDK 2.x");
     assertState(byFile(m, "x-duplicate.so"), PluginState::Refused,
                 kDir + "/x-duplicate.so: plugin \"fixture-good\" is already provided by " + kDir + "/good.so — remove one of them");
     const auto& garbage = byFile(m, "garbage.so");
     CPPUNIT_ASSERT(garbage.state() == PluginState::Refused);
     CPPUNIT_ASSERT_MESSAGE(garbage.reason(), garbage.reason().rfind(kDir + "/garbage.so: cannot be loaded: ", 0) == 0);
-    CPPUNIT_ASSERT_EQUAL(0, fixtureCalls("wrong-major.so"));
+    // A file refused while opening is closed again at once (dlclose).
+    void* wrong = ::dlopen((kDir + "/wrong-major.so").c_str(), RTLD_NOW | RTLD_NOLOAD);
+    CPPUNIT_ASSERT_MESSAGE("a refused file stays mapped", wrong == nullptr);
 
     m.select(kEnabled, {{"fixture-good", json::Value::parse(R"({"Greeting":"hi"})")}}, kHostServices, "test.conf");
     // Dependency problems: refused before any of their code ran.
@@ -107,9 +114,9 @@ class PluginManagerTest : public CppUnit::TestFixture {
     // The host's lifecycle: sigils, then the node service, then components.
     m.load(RTK_PLUGIN_SIGIL);
     m.start(RTK_PLUGIN_SIGIL);
-    registry_->add(RTK_NODE_SERVICE_ID, "core", adapter_->table());
+    core_->registerIn(*registry_);
+    m.setScopeFactory(core_->scopeFactory());
     m.load(RTK_PLUGIN_COMPONENT);
-    registry_->freeze();
     m.start(RTK_PLUGIN_COMPONENT);
 
     CPPUNIT_ASSERT_EQUAL(0, fixtureCalls("cycle-a.so"));
@@ -178,7 +185,8 @@ class PluginManagerTest : public CppUnit::TestFixture {
     manager_->select({"fixture-good"}, {}, kHostServices, "test.conf");
     assertState(byFile(*manager_, "dependent.so"), PluginState::Disabled,
                 kDir + "/dependent.so: \"fixture-dependent\" is not listed in Plugins.Enabled");
-    registry_->add(RTK_NODE_SERVICE_ID, "core", adapter_->table());
+    core_->registerIn(*registry_);
+    manager_->setScopeFactory(core_->scopeFactory());
     manager_->load(RTK_PLUGIN_COMPONENT);
     manager_->start(RTK_PLUGIN_COMPONENT);
     CPPUNIT_ASSERT(byFile(*manager_, "good.so").state() == PluginState::Started);
@@ -194,7 +202,7 @@ class PluginManagerTest : public CppUnit::TestFixture {
   std::unique_ptr<ServiceRegistry> registry_;
   std::unique_ptr<PluginManager> manager_;
   std::shared_ptr<test::FakeNode> fake_;
-  std::unique_ptr<NodeServiceAdapter> adapter_;
+  std::unique_ptr<CoreServices> core_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(PluginManagerTest);

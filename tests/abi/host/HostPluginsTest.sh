@@ -42,7 +42,7 @@ for sig in TERM INT; do
   expect "$log" "info node: address 2" "address printed"
   expect "$log" "info node: subnet 3" "subnet printed"
   expect "$log" "info node: public key " "public key printed"
-  expect "$log" "wrong-major.so: \"fixture-major\" needs ABI 2.0, host is 1.0 (major differs)" "wrong ABI major"
+  expect "$log" "wrong-major.so: \"fixture-major\" needs ABI 3.0, host is 2.0 (major differs)" "wrong ABI major"
   expect "$log" "no-entry.so: no rtk_plugin_entry symbol" "no entry point"
   expect "$log" "x-duplicate.so:" "duplicate name"
   expect "$log" "fixture-failload" "failing load"

@@ -210,7 +210,7 @@ class AdminServerTest : public CppUnit::TestFixture {
 
   void slowHandlerDoesNotBlockOthers() {
     Fixture f;
-    f.node.nodeInfo = R"({"slow":true})";
+    f.node.remoteNodeInfo = R"({"slow":true})";
     f.node.holdNodeInfo = true;
     auto slow = std::async(std::launch::async, [&] {
       return rtk::test::exchange(f.endpoint, R"({"request":"getNodeInfo","arguments":{"key":"00"}})");
@@ -248,7 +248,7 @@ class AdminServerTest : public CppUnit::TestFixture {
     AdminServer::Options one;
     one.maxClients = 1;
     Fixture g(one);
-    g.node.nodeInfo = "{}";
+    g.node.remoteNodeInfo = "{}";
     g.node.holdNodeInfo = true;
     auto busy = std::async(std::launch::async, [&] {
       return rtk::test::exchange(g.endpoint, R"({"request":"getNodeInfo","arguments":{"key":"00"}})");
