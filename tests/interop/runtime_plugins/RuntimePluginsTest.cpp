@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "Lab.hpp"
+#include "ratatoskr/error.hpp"
 #include "ProcStats.hpp"
 #include "Trace.hpp"
 #include "Transport.hpp"
@@ -121,7 +122,11 @@ class RuntimePluginsTest : public CppUnit::TestFixture {
         CPPUNIT_FAIL("an unloaded plugin's admin command still answers");
       } catch (const rtk::Error&) {
       }
-      if (i == 1) afterFirst = ProcStats::read(o.pid());
+      if (i == 1) {
+        afterFirst = ProcStats::read(o.pid());
+        const std::string maps = readFile("/proc/" + std::to_string(o.pid()) + "/maps");
+        CPPUNIT_ASSERT_MESSAGE("fixture-live.so is still mapped after unloadPlugin", maps.find("fixture-live.so") == std::string::npos);
+      }
     }
     const ProcStats afterAll = ProcStats::read(o.pid());
     trace("o after 1 cycle: " + afterFirst.describe() + "; after " + std::to_string(kCycles) + ": " + afterAll.describe());
