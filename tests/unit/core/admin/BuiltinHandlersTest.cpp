@@ -165,7 +165,7 @@ class BuiltinHandlersTest : public CppUnit::TestFixture {
 
   void getNodeInfo() {
     FakeNode n;
-    n.nodeInfo = R"({"buildname":"yggdrasil", "x":"<"})";
+    n.remoteNodeInfo = R"({"buildname":"yggdrasil", "x":"<"})";
     auto k = testKey(7);
     CPPUNIT_ASSERT_EQUAL("{\"" + k.hex() + R"(":{"buildname":"yggdrasil","x":"<"}})",
                          BuiltinHandlers::getNodeInfo(n, R"({"key":")" + k.hex() + "\"}", 6000ms));
@@ -182,7 +182,7 @@ class BuiltinHandlersTest : public CppUnit::TestFixture {
                          errorOf([&] { BuiltinHandlers::getNodeInfo(n, R"({"key":"abc"})", 1ms); }));
     CPPUNIT_ASSERT_EQUAL(std::string("Failed to decode public key: encoding/hex: invalid byte: whitespace"),
                          errorOf([&] { BuiltinHandlers::getNodeInfo(n, R"({"key":"ab cd "})", 1ms); }));
-    n.nodeInfo.reset();
+    n.remoteNodeInfo.reset();
     CPPUNIT_ASSERT_EQUAL(std::string("Timed out waiting for response"),
                          errorOf([&] { BuiltinHandlers::getNodeInfo(n, R"({"key":"00"})", 1ms); }));
   }

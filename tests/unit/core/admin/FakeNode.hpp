@@ -27,7 +27,7 @@ class FakeNode : public NodeInterface {
   std::vector<PathEntry> paths;
   std::vector<SessionEntry> sessions;
   std::vector<MulticastInterfaceInfo> multicast;
-  std::optional<std::string> nodeInfo;  // nullopt: getNodeInfo times out
+  std::optional<std::string> remoteNodeInfo;  // what getNodeInfo answers; nullopt: it times out
   std::optional<std::string> remoteSelf;
   std::optional<std::vector<PublicKey>> remotePeers, remoteTree;
   std::set<std::string> configuredPeers;
@@ -89,8 +89,8 @@ class FakeNode : public NodeInterface {
       std::unique_lock l(m_);
       cv_.wait(l, [&] { return released_; });
     }
-    if (!nodeInfo) throw Error(Errc::Timeout, "proto: getNodeInfo: no reply within " + std::to_string(timeout.count()) + " ms");
-    return NodeInfoReply{*nodeInfo, std::chrono::milliseconds(3)};
+    if (!remoteNodeInfo) throw Error(Errc::Timeout, "proto: getNodeInfo: no reply within " + std::to_string(timeout.count()) + " ms");
+    return NodeInfoReply{*remoteNodeInfo, std::chrono::milliseconds(3)};
   }
   std::string remoteGetSelf(const PublicKey& key, std::chrono::milliseconds) override {
     lastRemoteKey = key;

@@ -152,7 +152,7 @@ class RealNodeComparisonTest : public CppUnit::TestFixture {
     fake.tree = {{testKey(1), testKey(2), 2}, {testKey(2), testKey(2), 1}};
     fake.paths = {{testKey(2), {1, 3}, 7}};
     fake.sessions = {{testKey(2), 142, 5, 3s}};
-    fake.nodeInfo = rtk::core::proto::NodeInfo::build(R"({"hello":"a"})", false);
+    fake.remoteNodeInfo = rtk::core::proto::NodeInfo::build(R"({"hello":"a"})", false);
     fake.remoteSelf = rtk::core::proto::ProtoDispatcher::selfReplyBody(rtk::SelfInfo{testKey(2), 2});
     fake.remotePeers = std::vector<rtk::PublicKey>{testKey(1)};
     fake.remoteTree = std::vector<rtk::PublicKey>{testKey(2), testKey(1)};

@@ -47,7 +47,7 @@ struct Node {
     node.tree = {{node.self, testKey(12), 2}, {testKey(12), testKey(12), 1}};
     node.paths = {{testKey(12), {1}, 9}};
     node.sessions = {{testKey(12), 142, 5, 3791s + 396407us}};
-    node.nodeInfo = R"({"buildname":"yggdrasil","hello":"world"})";
+    node.remoteNodeInfo = R"({"buildname":"yggdrasil","hello":"world"})";
     node.remoteSelf = R"({"key":")" + testKey(12).hex() + R"(","routing_entries":"2"})";
     node.remotePeers = std::vector<rtk::PublicKey>{node.self};
     node.remoteTree = std::vector<rtk::PublicKey>{};
@@ -171,7 +171,7 @@ class YggdrasilctlTest : public CppUnit::TestFixture {
     auto unknown = yggdrasilctl(n.endpoint, "frobnicate", false);
     CPPUNIT_ASSERT_EQUAL(1, unknown.status);
     CPPUNIT_ASSERT(unknown.output.find("Unknown action 'frobnicate', try 'list' for help") != std::string::npos);
-    n.node.nodeInfo.reset();
+    n.node.remoteNodeInfo.reset();
     auto timeout = yggdrasilctl(n.endpoint, "getNodeInfo key=00", true);
     CPPUNIT_ASSERT(timeout.output.find("Timed out waiting for response") != std::string::npos);
   }
