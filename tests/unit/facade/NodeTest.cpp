@@ -699,13 +699,22 @@ class NodeTest : public CppUnit::TestFixture {
     auto reply = nodes.b->getNodeInfo(nodes.a->publicKey(), 10s);
     CPPUNIT_ASSERT_EQUAL(nodes.a->nodeInfo(), reply.json);
     CPPUNIT_ASSERT(reply.json.find(R"("name":"patched")") != std::string::npos);
+    // What the real yggdrasilctl prints, asked through B's admin socket.
+    nodes.b->enableAdmin("tcp://127.0.0.1:0");
+    nodes.a->setNodeInfo(R"({"name":"patched again"})");
+    std::string out = run(std::string(RTK_YGGDRASILCTL_BIN) + " -json -endpoint " + nodes.b->adminAddress() +
+                          " getNodeInfo key=" + nodes.a->publicKey().hex());
+    auto printed = Poco::JSON::Parser().parse(out).extract<Poco::JSON::Object::Ptr>();
+    auto info = printed->getObject(nodes.a->publicKey().hex());
+    CPPUNIT_ASSERT_MESSAGE(out, info && info->getValue<std::string>("name") == "patched again");
+    CPPUNIT_ASSERT_MESSAGE(out, info->getValue<std::string>("buildname") == "ratatoskr");
 
-    std::promise<rtk::Outcome<rtk::RemoteReply>> info, peers;
+    std::promise<rtk::Outcome<rtk::RemoteReply>> asked, peers;
     nodes.b->queryRemote(rtk::RemoteQuery::NodeInfo, nodes.a->publicKey(), 10s,
-                         [&](rtk::Outcome<rtk::RemoteReply> o) { info.set_value(o); });
+                         [&](rtk::Outcome<rtk::RemoteReply> o) { asked.set_value(o); });
     nodes.b->queryRemote(rtk::RemoteQuery::Peers, nodes.a->publicKey(), 10s,
                          [&](rtk::Outcome<rtk::RemoteReply> o) { peers.set_value(o); });
-    auto i = info.get_future().get();
+    auto i = asked.get_future().get();
     CPPUNIT_ASSERT_MESSAGE(i.error ? i.error->what() : "", i.ok());
     CPPUNIT_ASSERT_EQUAL(nodes.a->nodeInfo(), i.value.json);
     auto p = peers.get_future().get();
