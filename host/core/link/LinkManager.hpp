@@ -32,9 +32,9 @@
 // from inside one, since all calls are on that one thread).
 //
 // Probes (probePeer): dials the URI exactly as a persistent peer would be
-// dialled (same transports, sourceless, key= pins, password=, the dial and
-// handshake deadlines of LinkTiming), runs the version-metadata exchange and
-// its checks, and closes; the router never sees it and getPeers never shows
+// dialled (same transports, key= pins, password=, the dial and handshake
+// deadlines of LinkTiming; no source interface), runs the version-metadata
+// exchange and its checks, and closes; the router never sees it and getPeers never shows
 // it. `done` runs exactly once on the "rtk-links" loop: with the remote key
 // and the handshake round trip; with Errc::Timeout at the deadline (the link
 // is closed then); with Errc::InvalidArgument / Errc::NotSupported for a URI

@@ -118,8 +118,9 @@ void ProtoHandler::startQuery(std::uint64_t id, Query q) {
     if (it == queries_.end()) return;
     Query failed = std::move(it->second);
     queries_.erase(it);
+    const auto* error = dynamic_cast<const Error*>(&e);
     Outcome<Bytes> out;
-    out.error = Error(Errc::Unknown, describe(failed) + ": " + e.what());
+    out.error = Error(error ? error->code() : Errc::Unknown, describe(failed) + ": " + e.what());
     try {
       failed.done(std::move(out), {});
     } catch (const std::exception& ce) {
