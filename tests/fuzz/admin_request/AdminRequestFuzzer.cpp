@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   rtk::test::FakeNode node;
   node.self = rtk::test::testKey(1);
-  node.nodeInfo = R"({"buildname":"fuzz"})";
+  node.remoteNodeInfo = R"({"buildname":"fuzz"})";
   admin::AdminDispatcher dispatcher;
   admin::BuiltinHandlers::Options options;
   options.remoteTimeout = std::chrono::milliseconds(1);
