@@ -212,15 +212,20 @@ Bytes ProtoHandler::waitFor(RequestKind kind, const PublicKey& key, std::chrono:
     std::chrono::nanoseconds rtt{0};
   };
   auto result = std::make_shared<Result>();
+  const auto deadline = Clock::now() + timeout;
   query(kind, key, timeout, [result](Outcome<Bytes> body, std::chrono::nanoseconds took) {
     std::lock_guard lock(result->mutex);
     result->outcome = std::move(body);
     result->rtt = took;
     result->cv.notify_all();
   });
-  // query() calls back exactly once: with the reply, at the deadline, or at stop().
+  // query() calls back exactly once: with the reply, at the deadline, or at
+  // stop(). The wait still ends at the deadline when the proto thread is
+  // busy; the late callback then finds nobody waiting.
   std::unique_lock lock(result->mutex);
-  result->cv.wait(lock, [&] { return result->outcome.has_value(); });
+  if (!result->cv.wait_until(lock, deadline, [&] { return result->outcome.has_value(); }))
+    throw Error(Errc::Timeout, std::string("proto: ") + requestKindName(kind) + " " + key.hex() + ": no reply within " +
+                                   std::to_string(timeout.count()) + " ms");
   if (result->outcome->error) throw *result->outcome->error;
   if (rtt) *rtt = result->rtt;
   return std::move(result->outcome->value);
