@@ -2,6 +2,7 @@
 // and UDP) and the admin socket. See sdk/include/ratatoskr/node.hpp.
 #include "ratatoskr/node.hpp"
 
+#include <algorithm>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -46,7 +47,10 @@ struct Node::Impl {
   std::unique_ptr<netstack::Netstack> stack;
 
   mutable std::mutex adminMutex;
-  std::unique_ptr<core::admin::AdminServer> admin;  // null when off
+  // Null when off. Shared: removeAdminHandler waits for running calls with
+  // adminMutex released, while disableAdmin may drop the server meanwhile.
+  std::shared_ptr<core::admin::AdminServer> admin;
+  // Every command added with addAdminHandler, for an admin server started later.
   std::vector<ExtraHandler> extraHandlers;
 
   std::atomic<bool> closed{false};
@@ -237,7 +241,7 @@ void Node::enableAdmin(std::string_view address) {
   // this lock to stop the server, so no server can start after that.
   impl_->throwIfClosed();
   if (impl_->admin) throw Error(Errc::AlreadyExists, "admin socket already running on " + impl_->admin->boundAddress());
-  auto server = std::make_unique<core::admin::AdminServer>(impl_->log.child("admin"));
+  auto server = std::make_shared<core::admin::AdminServer>(impl_->log.child("admin"));
   core::admin::BuiltinHandlers::install(server->dispatcher(), *this);
   for (const auto& h : impl_->extraHandlers) server->addHandler(h.name, h.description, h.fields, h.handler);
   server->start(address);
@@ -246,7 +250,7 @@ void Node::enableAdmin(std::string_view address) {
 }
 
 void Node::disableAdmin() {
-  std::unique_ptr<core::admin::AdminServer> server;
+  std::shared_ptr<core::admin::AdminServer> server;
   {
     std::lock_guard lock(impl_->adminMutex);
     server = std::move(impl_->admin);
@@ -258,8 +262,38 @@ void Node::addAdminHandler(std::string_view name, std::string_view description, 
                            AdminHandler handler) {
   impl_->throwIfClosed();
   std::lock_guard lock(impl_->adminMutex);
-  if (impl_->admin) impl_->admin->addHandler(name, description, fields, handler);
+  const std::string key = core::admin::AdminDispatcher::lowercase(name);
+  for (const auto& h : impl_->extraHandlers)
+    if (core::admin::AdminDispatcher::lowercase(h.name) == key)
+      throw Error(Errc::AlreadyExists, "admin: handler already exists: " + key);
+  if (impl_->admin) {
+    impl_->admin->addHandler(name, description, fields, handler);
+  } else {
+    // No server yet: check the name against the built-in commands (and the
+    // empty name / handler rules) the way a running server would.
+    core::admin::AdminDispatcher check;
+    core::admin::BuiltinHandlers::install(check, *this);
+    check.addHandler(name, description, fields, handler);
+  }
   impl_->extraHandlers.push_back({std::string(name), std::string(description), std::move(fields), std::move(handler)});
+}
+
+void Node::removeAdminHandler(std::string_view name) {
+  impl_->throwIfClosed();
+  const std::string key = core::admin::AdminDispatcher::lowercase(name);
+  std::shared_ptr<core::admin::AdminServer> server;
+  {
+    std::lock_guard lock(impl_->adminMutex);
+    auto& extra = impl_->extraHandlers;
+    auto it = std::find_if(extra.begin(), extra.end(),
+                           [&](const ExtraHandler& h) { return core::admin::AdminDispatcher::lowercase(h.name) == key; });
+    if (it == extra.end()) throw Error(Errc::NotFound, "admin: remove " + key + ": no such added command");
+    extra.erase(it);
+    server = impl_->admin;
+  }
+  // Waits for calls in progress on the server's client threads; adminMutex is
+  // not held, so a handler that calls back into the node cannot deadlock us.
+  if (server) server->removeHandler(name);
 }
 
 std::string Node::adminAddress() const {
@@ -316,18 +350,33 @@ std::vector<PublicKey> Node::remoteGetTree(const PublicKey& key, std::chrono::mi
 
 std::string Node::nodeInfo() const { return impl_->core->proto().nodeInfo(); }
 
-// TEMPORARY (issue 9, being implemented in the core on branch wt-core):
-// these throw NotSupported until that branch lands.
-std::uint64_t Node::subscribePeerEvents(PeerEventHandler) { throw Error(Errc::NotSupported, "peer events: not yet"); }
-void Node::unsubscribePeerEvents(std::uint64_t) {}
-void Node::probePeer(std::string_view, std::chrono::milliseconds, ProbeCallback) {
-  throw Error(Errc::NotSupported, "probePeer: not yet");
+void Node::setNodeInfo(std::string_view json) {
+  impl_->throwIfClosed();
+  impl_->core->proto().setNodeInfo(json);
 }
-void Node::removeAdminHandler(std::string_view) { throw Error(Errc::NotSupported, "removeAdminHandler: not yet"); }
-void Node::queryRemote(RemoteQuery, const PublicKey&, std::chrono::milliseconds, RemoteCallback) {
-  throw Error(Errc::NotSupported, "queryRemote: not yet");
+
+void Node::queryRemote(RemoteQuery query, const PublicKey& key, std::chrono::milliseconds timeout,
+                       RemoteCallback done) {
+  impl_->throwIfClosed();
+  impl_->core->proto().queryRemote(query, key, timeout, std::move(done));
 }
-void Node::setNodeInfo(std::string_view) { throw Error(Errc::NotSupported, "setNodeInfo: not yet"); }
+
+// ---- peer events and probes ----
+
+std::uint64_t Node::subscribePeerEvents(PeerEventHandler handler) {
+  impl_->throwIfClosed();
+  return impl_->core->links().subscribePeerEvents(std::move(handler));
+}
+
+void Node::unsubscribePeerEvents(std::uint64_t id) {
+  // Also after close: the handler is forgotten either way.
+  impl_->core->links().unsubscribePeerEvents(id);
+}
+
+void Node::probePeer(std::string_view uri, std::chrono::milliseconds timeout, ProbeCallback done) {
+  impl_->throwIfClosed();
+  impl_->core->links().probePeer(uri, timeout, std::move(done));
+}
 
 NodeSnapshot Node::snapshot() const {
   NodeSnapshot s;

@@ -1,5 +1,6 @@
 #include "core/admin/AdminDispatcher.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 
@@ -44,10 +45,41 @@ std::string reply(const Request* request, std::string_view error, const json::Va
   return text;
 }
 
+// The Calls objects whose handlers run on this thread right now (innermost
+// last): removeHandler does not wait for those.
+thread_local std::vector<const void*> callsOnThisThread;
+
 }  // namespace
 
+// Counts one call of an entry for as long as it lives; refuses to start
+// (entered() false) once the entry has been removed.
+class AdminDispatcher::CallGuard {
+ public:
+  explicit CallGuard(const std::shared_ptr<Calls>& calls) : calls_(calls) {
+    std::lock_guard lock(calls_->mutex);
+    if (calls_->removed) return;
+    ++calls_->running;
+    entered_ = true;
+    callsOnThisThread.push_back(calls_.get());
+  }
+  ~CallGuard() {
+    if (!entered_) return;
+    callsOnThisThread.pop_back();
+    std::lock_guard lock(calls_->mutex);
+    --calls_->running;
+    calls_->done.notify_all();
+  }
+  CallGuard(const CallGuard&) = delete;
+  CallGuard& operator=(const CallGuard&) = delete;
+  bool entered() const { return entered_; }
+
+ private:
+  std::shared_ptr<Calls> calls_;
+  bool entered_ = false;
+};
+
 AdminDispatcher::AdminDispatcher(Log log) : log_(std::move(log)) {
-  addHandler("list", "List available commands", {}, [this](std::string_view) { return list(); });
+  addBuiltin("list", "List available commands", {}, [this](std::string_view) { return list(); });
 }
 
 std::string AdminDispatcher::lowercase(std::string_view s) {
@@ -59,12 +91,46 @@ std::string AdminDispatcher::lowercase(std::string_view s) {
 
 void AdminDispatcher::addHandler(std::string_view name, std::string_view description, std::vector<std::string> fields,
                                  Handler handler) {
+  add(name, description, std::move(fields), std::move(handler), false);
+}
+
+void AdminDispatcher::addBuiltin(std::string_view name, std::string_view description, std::vector<std::string> fields,
+                                 Handler handler) {
+  add(name, description, std::move(fields), std::move(handler), true);
+}
+
+void AdminDispatcher::add(std::string_view name, std::string_view description, std::vector<std::string> fields,
+                          Handler handler, bool builtin) {
   if (name.empty()) throw Error(Errc::InvalidArgument, "admin: handler name is empty");
   if (!handler) throw Error(Errc::InvalidArgument, "admin: handler \"" + std::string(name) + "\" has no function");
-  auto entry = std::make_shared<const Entry>(Entry{std::string(description), std::move(fields), std::move(handler)});
+  Entry e;
+  e.description = std::string(description);
+  e.fields = std::move(fields);
+  e.handler = std::move(handler);
+  e.builtin = builtin;
+  auto entry = std::make_shared<const Entry>(std::move(e));
   std::lock_guard lock(mutex_);
   auto [it, inserted] = handlers_.emplace(lowercase(name), std::move(entry));
   if (!inserted) throw Error(Errc::AlreadyExists, "admin: handler already exists: " + it->first);
+}
+
+void AdminDispatcher::removeHandler(std::string_view name) {
+  const std::string key = lowercase(name);
+  std::shared_ptr<const Entry> entry;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = handlers_.find(key);
+    if (it == handlers_.end()) throw Error(Errc::NotFound, "admin: remove " + key + ": no such added command");
+    if (it->second->builtin) throw Error(Errc::NotFound, "admin: remove " + key + ": built-in commands cannot be removed");
+    entry = it->second;
+    handlers_.erase(it);
+  }
+  Calls& calls = *entry->calls;
+  const auto mine = std::count(callsOnThisThread.begin(), callsOnThisThread.end(), &calls);
+  std::unique_lock lock(calls.mutex);
+  calls.removed = true;
+  calls.done.wait(lock, [&] { return calls.running <= mine; });
+  log_.debug(key, ": removed");
 }
 
 bool AdminDispatcher::hasHandler(std::string_view name) const {
@@ -147,7 +213,10 @@ AdminDispatcher::Reply AdminDispatcher::handle(std::string_view text) const {
     std::lock_guard lock(mutex_);
     if (auto it = handlers_.find(name); it != handlers_.end()) entry = it->second;
   }
-  if (!entry) return {reply(&req, "Unknown action '" + name + "', try 'list' for help", nullptr), req.keepAlive};
+  std::optional<CallGuard> call;
+  if (entry) call.emplace(entry->calls);
+  if (!entry || !call->entered())  // removed between the lookup and the call
+    return {reply(&req, "Unknown action '" + name + "', try 'list' for help", nullptr), req.keepAlive};
 
   std::string error;
   std::optional<json::Var> response;

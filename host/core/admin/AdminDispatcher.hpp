@@ -27,11 +27,24 @@
 // compact JSON text written by Poco, "{}" when absent), the "response" JSON
 // text out; throwing rtk::Error answers with its message. "list" is built in.
 //
-// Thread-safety: addHandler and handle may be called from any thread,
-// concurrently; handlers run on the thread that calls handle(), with no lock
-// held (so a handler may register another).
+// Removal: removeHandler(name) takes a command added with addHandler out
+// of the table and then waits for the calls of it still running (each call
+// is counted in the entry it started with), so once it returns the handler
+// is not running and is never called again; a request arriving meanwhile
+// gets "Unknown action". Commands added with addBuiltin ("list", the
+// BuiltinHandlers) cannot be removed: Errc::NotFound, as for a name that
+// was never added. Called from inside an admin handler it works too (an
+// "unloadPlugin" command removes the plugin's commands): it waits only for
+// the other threads' calls, never for the calls running on its own thread —
+// so a handler that removes itself finishes its current call, and is never
+// called again. It deadlocks only if two handlers wait to remove each other.
+//
+// Thread-safety: addHandler, removeHandler and handle may be called from any
+// thread, concurrently; handlers run on the thread that calls handle(), with
+// no lock held (so a handler may register or remove another).
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,6 +72,12 @@ class AdminDispatcher {
   // Errc::InvalidArgument for an empty name or handler.
   void addHandler(std::string_view name, std::string_view description, std::vector<std::string> fields,
                   Handler handler);
+  // The same, for a command of the node itself: removeHandler refuses it.
+  void addBuiltin(std::string_view name, std::string_view description, std::vector<std::string> fields,
+                  Handler handler);
+  // Removes a command added with addHandler and waits for its running calls
+  // (see "Removal" above). Errc::NotFound for unknown and built-in names.
+  void removeHandler(std::string_view name);
   bool hasHandler(std::string_view name) const;
   std::vector<std::string> commands() const;  // lowercased, sorted
 
@@ -73,11 +92,23 @@ class AdminDispatcher {
   static std::string lowercase(std::string_view s);
 
  private:
+  // The calls in progress of one entry.
+  struct Calls {
+    std::mutex mutex;
+    std::condition_variable done;
+    int running = 0;
+    bool removed = false;  // no call starts once set
+  };
   struct Entry {
     std::string description;
     std::vector<std::string> fields;
     Handler handler;
+    bool builtin = false;
+    std::shared_ptr<Calls> calls = std::make_shared<Calls>();
   };
+  class CallGuard;
+  void add(std::string_view name, std::string_view description, std::vector<std::string> fields, Handler handler,
+           bool builtin);
   std::string list() const;
 
   Log log_;

@@ -61,6 +61,9 @@ class AdminServer {
                   AdminDispatcher::Handler handler) {
     dispatcher_.addHandler(name, description, std::move(fields), std::move(handler));
   }
+  // AdminInterface::removeAdminHandler semantics; see AdminDispatcher::removeHandler
+  // (waits for the handler's calls on client threads, running or stopped).
+  void removeHandler(std::string_view name) { dispatcher_.removeHandler(name); }
 
   // Listens on `address` (see AdminEndpoint) and starts serving.
   // Errc::AlreadyExists when running; Errc::InvalidArgument,

@@ -328,28 +328,28 @@ std::string BuiltinHandlers::getTun(std::string_view arguments) {
 void BuiltinHandlers::install(AdminDispatcher& d, NodeInterface& node, Options options) {
   NodeInterface* n = &node;
   const auto t = options.remoteTimeout;
-  d.addHandler("getSelf", "Show details about this node", {}, [n](std::string_view a) { return getSelf(*n, a); });
-  d.addHandler("getPeers", "Show directly connected peers", {}, [n](std::string_view a) { return getPeers(*n, a); });
-  d.addHandler("getTree", "Show known Tree entries", {}, [n](std::string_view a) { return getTree(*n, a); });
-  d.addHandler("getPaths", "Show established paths through this node", {},
+  d.addBuiltin("getSelf", "Show details about this node", {}, [n](std::string_view a) { return getSelf(*n, a); });
+  d.addBuiltin("getPeers", "Show directly connected peers", {}, [n](std::string_view a) { return getPeers(*n, a); });
+  d.addBuiltin("getTree", "Show known Tree entries", {}, [n](std::string_view a) { return getTree(*n, a); });
+  d.addBuiltin("getPaths", "Show established paths through this node", {},
                [n](std::string_view a) { return getPaths(*n, a); });
-  d.addHandler("getSessions", "Show established traffic sessions with remote nodes", {},
+  d.addBuiltin("getSessions", "Show established traffic sessions with remote nodes", {},
                [n](std::string_view a) { return getSessions(*n, a); });
-  d.addHandler("addPeer", "Add a peer to the peer list", {"uri", "interface"},
+  d.addBuiltin("addPeer", "Add a peer to the peer list", {"uri", "interface"},
                [n](std::string_view a) { return addPeer(*n, a); });
-  d.addHandler("removePeer", "Remove a peer from the peer list", {"uri", "interface"},
+  d.addBuiltin("removePeer", "Remove a peer from the peer list", {"uri", "interface"},
                [n](std::string_view a) { return removePeer(*n, a); });
-  d.addHandler("getNodeInfo", "Request nodeinfo from a remote node by its public key", {"key"},
+  d.addBuiltin("getNodeInfo", "Request nodeinfo from a remote node by its public key", {"key"},
                [n, t](std::string_view a) { return getNodeInfo(*n, a, t); });
-  d.addHandler("debug_remoteGetSelf", "Debug use only", {"key"},
+  d.addBuiltin("debug_remoteGetSelf", "Debug use only", {"key"},
                [n, t](std::string_view a) { return debugRemoteGetSelf(*n, a, t); });
-  d.addHandler("debug_remoteGetPeers", "Debug use only", {"key"},
+  d.addBuiltin("debug_remoteGetPeers", "Debug use only", {"key"},
                [n, t](std::string_view a) { return debugRemoteGetPeers(*n, a, t); });
-  d.addHandler("debug_remoteGetTree", "Debug use only", {"key"},
+  d.addBuiltin("debug_remoteGetTree", "Debug use only", {"key"},
                [n, t](std::string_view a) { return debugRemoteGetTree(*n, a, t); });
-  d.addHandler("getMulticastInterfaces", "Show which interfaces multicast is enabled on", {},
+  d.addBuiltin("getMulticastInterfaces", "Show which interfaces multicast is enabled on", {},
                [n](std::string_view a) { return getMulticastInterfaces(*n, a); });
-  d.addHandler("getTun", "Show information about the node's TUN interface", {},
+  d.addBuiltin("getTun", "Show information about the node's TUN interface", {},
                [](std::string_view a) { return getTun(a); });
 }
 

@@ -116,6 +116,16 @@ Link::Snapshot Link::snapshot() const {
   return snapshot_;
 }
 
+std::optional<Link::ProbeResult> Link::probeResult() const {
+  std::lock_guard lock(mutex_);
+  return probe_;
+}
+
+Errc Link::endCode() const {
+  std::lock_guard lock(mutex_);
+  return endCode_;
+}
+
 void Link::throwIfClosing() const {
   if (!closing_.load()) return;
   std::lock_guard lock(mutex_);
@@ -261,12 +271,14 @@ Bytes Link::exchangeMetadata(Stream& stream, PublicKey& remoteKey, std::uint8_t&
   auto deadline = Clock::now() + env_->timing.handshakeTimeout;
   std::string timeout = "handshake: timed out after " + std::to_string(env_->timing.handshakeTimeout.count()) + " ms";
   std::uint8_t buf[4096];
+  std::optional<Clock::time_point> firstSent, theirsArrived;
 
   for (;;) {
     bool progress = false;
     IoWait writeWait = IoWait::None, readWait = IoWait::None;
     if (sent < out.size()) {
       IoResult r = stream.write(ByteView(out).subspan(sent));
+      if (r.bytes > 0 && !firstSent) firstSent = Clock::now();
       sent += r.bytes;
       txBytes_ += r.bytes;
       writeWait = r.wait;
@@ -284,6 +296,7 @@ Bytes Link::exchangeMetadata(Stream& stream, PublicKey& remoteKey, std::uint8_t&
         need = VersionMetadata::messageBytes(in);
         sized = true;
       }
+      if (sized && in.size() >= need && !theirsArrived) theirsArrived = Clock::now();
     }
     if (sized && in.size() >= need && sent == out.size() && writeWait == IoWait::None) break;
     if (progress) continue;
@@ -298,6 +311,7 @@ Bytes Link::exchangeMetadata(Stream& stream, PublicKey& remoteKey, std::uint8_t&
                                    std::to_string(theirs.majorVersion) + "." + std::to_string(theirs.minorVersion) + ")");
   remoteKey = theirs.publicKey;
   remotePriority = theirs.priority;
+  if (firstSent && theirsArrived && *theirsArrived > *firstSent) handshakeRtt_ = *theirsArrived - *firstSent;
   return Bytes(in.begin() + static_cast<std::ptrdiff_t>(need), in.end());
 }
 
@@ -391,7 +405,8 @@ void Link::runFrames(Stream& stream, router::PeerEndpoint& endpoint, ByteView ea
 }
 
 void Link::run() {
-  std::string name = "rtk-link-" + std::to_string(id_ % 1000000);
+  const bool probe = kind_ == LinkKind::Probe;
+  std::string name = probe ? "rtk-probe-" + std::to_string(id_ % 100000) : "rtk-link-" + std::to_string(id_ % 1000000);
   pthread_setname_np(pthread_self(), name.c_str());
   readBuffer_.resize(kReadChunkBytes);
   std::shared_ptr<Link> self = shared_from_this();
@@ -419,27 +434,35 @@ void Link::run() {
       std::uint8_t remotePriority = 0;
       Bytes early = exchangeMetadata(*stream, remoteKey, remotePriority);
       checkRemote(remoteKey);
-      std::uint8_t priority = std::max(uri_.options().priority, remotePriority);
-      throwIfClosing();
-      endpoint = env_->registry->addPeer(remoteKey, priority, self);
-      if (!endpoint) throw Error(Errc::Closed, "router refused the peer");
-      {
+      if (probe) {
+        // Done: the router never hears of this link.
         std::lock_guard lock(mutex_);
-        snapshot_.up = true;
-        snapshot_.key = remoteKey;
-        snapshot_.priority = priority;
-        snapshot_.upSince = Clock::now();
-        snapshot_.endpoint = endpoint;
+        probe_ = ProbeResult{remoteKey, handshakeRtt_};
+      } else {
+        std::uint8_t priority = std::max(uri_.options().priority, remotePriority);
+        throwIfClosing();
+        endpoint = env_->registry->addPeer(remoteKey, priority, self);
+        if (!endpoint) throw Error(Errc::Closed, "router refused the peer");
+        {
+          std::lock_guard lock(mutex_);
+          snapshot_.up = true;
+          snapshot_.key = remoteKey;
+          snapshot_.priority = priority;
+          snapshot_.upSince = Clock::now();
+          snapshot_.endpoint = endpoint;
+        }
+        phase_ = Phase::Up;
+        wasUp = true;
+        log.info("connected ", direction, ": ", describeRemote(), ", key ", remoteKey.hex(), ", priority ",
+                 int(priority));
+        if (onUp_) onUp_(self);
+        runFrames(*stream, *endpoint, early);
       }
-      phase_ = Phase::Up;
-      wasUp = true;
-      log.info("connected ", direction, ": ", describeRemote(), ", key ", remoteKey.hex(), ", priority ",
-               int(priority));
-      if (onUp_) onUp_(self);
-      runFrames(*stream, *endpoint, early);
     }
   } catch (const Error& e) {
     error = e.what();
+    std::lock_guard lock(mutex_);
+    endCode_ = e.code();
   } catch (const std::exception& e) {
     error = std::string("unexpected failure: ") + e.what();
   }
@@ -455,7 +478,12 @@ void Link::run() {
   if (stream) stream->shutdown();
   stream.reset();
 
-  if (healthCheck) {
+  if (probe) {
+    if (error.empty())
+      log.debug(uri_.redacted(), ": probe answered");
+    else
+      log.debug(uri_.redacted(), ": probe failed: ", error);
+  } else if (healthCheck) {
     log.debug(uri_.redacted(), ": answered a WebSocket health check");
     error = "health check";
   } else if (phase_ == Phase::Up) {

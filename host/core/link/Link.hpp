@@ -13,6 +13,9 @@
 //   4. on any end: removePeer, a best-effort goodbye (TLS close_notify,
 //      WebSocket close), close the socket, report to the manager.
 // Every failure and refusal is logged once, with the peer URI and reason.
+// A Probe link stops after step 2 (logged at debug level): probeResult()
+// then holds the remote key and the handshake's round trip, and the thread
+// is named "rtk-probe-N".
 //
 // Thread-safety: start() once, from the creating thread. close(), join(),
 // wakeWriter(), closeTransport(), snapshot() and the counters are safe from
@@ -26,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +42,7 @@
 #include "core/link/TlsContext.hpp"
 #include "core/link/UniqueFd.hpp"
 #include "core/router/PeerPorts.hpp"
+#include "ratatoskr/error.hpp"
 #include "ratatoskr/log.hpp"
 
 namespace rtk::core::link {
@@ -52,8 +57,10 @@ struct LinkEnvironment {
   LinkTiming timing;
 };
 
-// link.go's linkType.
-enum class LinkKind { Persistent, Ephemeral, Incoming };
+// link.go's linkType, plus Probe: an outbound link that stops after the
+// handshake and its checks, without registering with the router
+// (LinkManager::probePeer).
+enum class LinkKind { Persistent, Ephemeral, Incoming, Probe };
 
 class Link : public router::PeerTransport, public std::enable_shared_from_this<Link> {
  public:
@@ -102,6 +109,19 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
   std::uint64_t txBytes() const { return txBytes_.load(std::memory_order_relaxed); }
   Snapshot snapshot() const;
 
+  // Probe links, once the thread has ended (after join() or in the closed
+  // handler): the key the remote node answered with, and the time from the
+  // first byte of our version metadata going out to the remote's metadata
+  // having arrived in full. nullopt when the probe failed.
+  struct ProbeResult {
+    PublicKey key;
+    std::chrono::nanoseconds rtt{0};
+  };
+  std::optional<ProbeResult> probeResult() const;
+  // The code of the error that ended the link (Errc::Unknown for a non-
+  // rtk::Error failure); meaningful once the thread has ended.
+  Errc endCode() const;
+
  private:
   enum class Phase { Connect, Handshake, Up };
 
@@ -143,10 +163,13 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
   Phase phase_ = Phase::Connect;  // link thread only
   std::string remoteAddress_;     // link thread only, for logs
   Bytes readBuffer_;              // link thread only
+  std::chrono::nanoseconds handshakeRtt_{0};  // link thread only
 
   mutable std::mutex mutex_;  // guards the fields below
   std::string closeReason_;
   Snapshot snapshot_;
+  std::optional<ProbeResult> probe_;
+  Errc endCode_ = Errc::Unknown;
 
   std::mutex joinMutex_;
   std::thread thread_;

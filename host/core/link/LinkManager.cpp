@@ -1,6 +1,8 @@
 #include "core/link/LinkManager.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <system_error>
 
 #include "core/link/TlsContext.hpp"
 #include "ratatoskr/error.hpp"
@@ -19,6 +21,7 @@ const char* kindName(LinkKind kind) {
     case LinkKind::Persistent: return "persistent";
     case LinkKind::Ephemeral: return "ephemeral";
     case LinkKind::Incoming: return "incoming";
+    case LinkKind::Probe: return "probe";
   }
   return "?";
 }
@@ -48,7 +51,11 @@ void LinkManager::throwIfStopped() const {
 }
 
 Link::UpHandler LinkManager::upHandler() {
-  return [this](const std::shared_ptr<Link>& link) { loop_.post([this, link] { onLinkUp(link); }); };
+  return [this](const std::shared_ptr<Link>& link) {
+    // Read here, on the link thread: by the time the loop runs, the link may be gone.
+    PublicKey key = link->snapshot().key;
+    loop_.post([this, link, key] { onLinkUp(link, key); });
+  };
 }
 
 Link::ClosedHandler LinkManager::closedHandler() {
@@ -163,7 +170,17 @@ void LinkManager::onAccepted(const std::shared_ptr<LinkListener>& listener, Link
   link->start();
 }
 
-void LinkManager::onLinkUp(const std::shared_ptr<Link>& link) {
+void LinkManager::onLinkUp(const std::shared_ptr<Link>& link, const PublicKey& key) {
+  if (!stopping_.load()) {
+    PeerEvent up;
+    up.kind = PeerEvent::Kind::Up;
+    up.uri = link->uri().identity();
+    up.sourceInterface = link->sourceInterface();
+    up.inbound = link->kind() == LinkKind::Incoming;
+    up.key = key;
+    upLinks_[link->id()] = up;
+    notify(up);
+  }
   auto it = entries_.find(EntryKey{link->uri().identity(), link->sourceInterface()});
   if (it == entries_.end() || it->second.link != link) return;
   it->second.backoff.reset();
@@ -172,8 +189,18 @@ void LinkManager::onLinkUp(const std::shared_ptr<Link>& link) {
 void LinkManager::onLinkClosed(const std::shared_ptr<Link>& link, const std::string& error, bool wasUp) {
   link->join();
   running_.erase(link->id());
+  if (link->kind() == LinkKind::Probe) return onProbeClosed(link, error);
   auto it = entries_.find(EntryKey{link->uri().identity(), link->sourceInterface()});
-  if (it == entries_.end() || it->second.link != link) return;
+  const bool current = it != entries_.end() && it->second.link == link;
+  if (auto up = upLinks_.find(link->id()); up != upLinks_.end()) {
+    PeerEvent down = std::move(up->second);
+    upLinks_.erase(up);
+    down.kind = PeerEvent::Kind::Down;
+    // Closed on purpose (removePeer, stop): a clean close, no error.
+    down.error = (!current || stopping_.load()) ? std::string() : error;
+    notify(down);
+  }
+  if (!current) return;
   Entry& entry = it->second;
   entry.link.reset();
   entry.lastError = error.empty() ? "remote side closed the connection" : error;
@@ -184,6 +211,128 @@ void LinkManager::onLinkClosed(const std::shared_ptr<Link>& link, const std::str
   }
   if (wasUp) entry.backoff.reset();
   scheduleRetry(it->first, entry);
+}
+
+void LinkManager::notify(const PeerEvent& event) {
+  std::vector<std::shared_ptr<Subscriber>> subscribers;
+  {
+    std::lock_guard lock(subscribersMutex_);
+    for (const auto& [id, s] : subscribers_) subscribers.push_back(s);
+  }
+  for (const auto& s : subscribers) {
+    std::lock_guard calling(s->calling);
+    if (!s->active.load()) continue;
+    try {
+      s->handler(event);
+    } catch (const std::exception& e) {
+      log_.warn("peer event handler for ", event.uri, " threw: ", e.what());
+    }
+  }
+}
+
+std::uint64_t LinkManager::subscribePeerEvents(PeerInterface::PeerEventHandler handler) {
+  if (!handler) throw Error(Errc::InvalidArgument, "links: subscribePeerEvents: no handler");
+  throwIfStopped();
+  auto s = std::make_shared<Subscriber>();
+  s->handler = std::move(handler);
+  std::lock_guard lock(subscribersMutex_);
+  std::uint64_t id = nextSubscriber_++;
+  subscribers_.emplace(id, std::move(s));
+  return id;
+}
+
+void LinkManager::unsubscribePeerEvents(std::uint64_t id) {
+  std::shared_ptr<Subscriber> s;
+  {
+    std::lock_guard lock(subscribersMutex_);
+    auto it = subscribers_.find(id);
+    if (it == subscribers_.end()) return;
+    s = std::move(it->second);
+    subscribers_.erase(it);
+  }
+  if (loop_.inLoopThread()) {
+    // From a handler: every call is on this thread, so none is running but
+    // the caller's own, which may hold `calling`; it is simply never called again.
+    s->active.store(false);
+    return;
+  }
+  std::lock_guard calling(s->calling);  // waits for a call in progress
+  s->active.store(false);
+}
+
+void LinkManager::probePeer(std::string_view text, std::chrono::milliseconds timeout,
+                            PeerInterface::ProbeCallback done) {
+  if (!done) throw Error(Errc::InvalidArgument, "links: probePeer: no callback");
+  throwIfStopped();
+  std::optional<PeerUri> uri;
+  std::optional<Error> bad;
+  try {
+    uri = PeerUri::parse(text, PeerUri::Purpose::Peer);
+  } catch (const Error& e) {
+    bad = Error(e.code() == Errc::NotSupported ? Errc::NotSupported : Errc::InvalidArgument,
+                std::string("links: probe: ") + e.what());
+  }
+  loop_.call([&] {
+    throwIfStopped();
+    if (bad) {
+      Outcome<PeerProbe> out;
+      out.error = *bad;
+      try {
+        done(std::move(out));
+      } catch (const std::exception& e) {
+        log_.warn("probe callback threw: ", e.what());
+      }
+      return true;
+    }
+    const std::uint64_t id = nextLinkId_++;
+    auto link = Link::outbound(id, *uri, {}, LinkKind::Probe, env_, nullptr, closedHandler());
+    Probe probe{std::move(done), "links: probe " + uri->redacted(), timeout};
+    running_[id] = link;
+    try {
+      link->start();
+    } catch (const std::system_error& e) {
+      running_.erase(id);
+      throw Error(Errc::Io, probe.what + ": cannot start a thread: " + e.what());
+    }
+    probe.timer = loop_.postAfter(timeout, [this, id] {
+      auto it = probes_.find(id);
+      if (it == probes_.end()) return;
+      it->second.timer = 0;
+      if (auto l = running_.find(id); l != running_.end()) l->second->close("probe timed out");
+      Outcome<PeerProbe> out;
+      out.error = Error(Errc::Timeout, it->second.what + ": timed out after " + std::to_string(it->second.timeout.count()) + " ms");
+      finishProbe(id, std::move(out));
+    });
+    probes_.emplace(id, std::move(probe));
+    log_.debug(uri->redacted(), ": probing");
+    return true;
+  });
+}
+
+void LinkManager::onProbeClosed(const std::shared_ptr<Link>& link, const std::string& error) {
+  auto it = probes_.find(link->id());
+  if (it == probes_.end()) return;  // timed out or stopped already
+  Outcome<PeerProbe> out;
+  if (auto result = link->probeResult()) {
+    out.value.key = result->key;
+    out.value.rtt = result->rtt;
+  } else {
+    out.error = Error(link->endCode(), it->second.what + ": " + (error.empty() ? "failed" : error));
+  }
+  finishProbe(link->id(), std::move(out));
+}
+
+void LinkManager::finishProbe(std::uint64_t linkId, Outcome<PeerProbe> outcome) {
+  auto it = probes_.find(linkId);
+  if (it == probes_.end()) return;
+  Probe probe = std::move(it->second);
+  probes_.erase(it);
+  if (probe.timer) loop_.cancel(probe.timer);
+  try {
+    probe.done(std::move(outcome));
+  } catch (const std::exception& e) {
+    log_.warn(probe.what, ": callback threw: ", e.what());
+  }
 }
 
 void LinkManager::updateRates() {
@@ -296,6 +445,13 @@ void LinkManager::stop() {
         if (entry.retryTimer) loop_.cancel(entry.retryTimer);
       entries_.clear();
       for (auto& [id, link] : running_) all.push_back(link);
+      std::vector<std::uint64_t> probes;
+      for (auto& [id, probe] : probes_) probes.push_back(id);
+      for (auto id : probes) {
+        Outcome<PeerProbe> out;
+        out.error = Error(Errc::Closed, probes_.at(id).what + ": node stopping");
+        finishProbe(id, std::move(out));
+      }
       return all;
     });
   } catch (const Error& e) {

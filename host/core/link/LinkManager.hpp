@@ -13,8 +13,44 @@
 //     forgotten when they close.
 //   - Inbound links from local listeners (multicast) skip AllowedPublicKeys.
 //
+// Peer events (subscribePeerEvents): every link that completes its
+// handshake and is registered with the router gives one Up event, and later
+// exactly one Down event, both on the "rtk-links" loop in the order the
+// link threads reported them. Up: the key, the URI as getPeers shows it (the
+// identity: no query; inbound links "<scheme>://<remote host:port>"), the
+// inbound flag and the source interface. Down: the same fields plus the
+// error that ended the link, or "" when we closed it on purpose (removePeer,
+// stop). Handlers run on the loop thread, one event at a time; one that
+// throws is logged and the others still get the event. Links that come up
+// after stop() began give no event; links up at stop() get their Down
+// before stop() returns.
+// unsubscribePeerEvents(id): once it returns the handler is not running and
+// is never called again — from another thread it waits for a call in
+// progress; from inside a handler (the loop thread) it cannot wait for
+// itself and does not need to: the handler's current call finishes and it
+// is never called again (the same holds for unsubscribing another handler
+// from inside one, since all calls are on that one thread).
+//
+// Probes (probePeer): dials the URI exactly as a persistent peer would be
+// dialled (same transports, key= pins, password=, the dial and handshake
+// deadlines of LinkTiming; no source interface), runs the version-metadata
+// exchange and its checks, and closes; the router never sees it and getPeers never shows
+// it. `done` runs exactly once on the "rtk-links" loop: with the remote key
+// and the handshake round trip; with Errc::Timeout at the deadline (the link
+// is closed then); with Errc::InvalidArgument / Errc::NotSupported for a URI
+// that does not parse (never thrown); with the dial or handshake error
+// (Refused for a pin or password mismatch, the dial's own code otherwise);
+// or with Errc::Closed when stop() comes first (before stop() returns).
+// Error texts read "links: probe <uri, password redacted>: <reason>". Each
+// probe is a short-lived "rtk-probe-N" thread, joined by the loop when it
+// ends and by stop(). probePeer itself throws only Errc::Closed (already
+// stopped; `done` is then never called) and Errc::InvalidArgument for an
+// empty callback. Called on the loop thread (from a handler or a callback)
+// `done` may run before probePeer returns.
+//
 // Threads: the manager's state lives on its EventLoop "rtk-links"; each link
-// runs on its own "rtk-link-N" thread; listeners are served by "rtk-accept".
+// runs on its own "rtk-link-N" thread (probes "rtk-probe-N"); listeners are
+// served by "rtk-accept".
 // The public functions may be called from any thread, except from the
 // PeerRegistry/PeerEndpoint callbacks of a link (they would wait on
 // themselves). PeerRegistry and PeerEndpoint are called from link threads,
@@ -93,6 +129,13 @@ class LinkManager {
   // view of each, sorted by URI.
   std::vector<PeerInfo> getPeers() const;
 
+  // PeerInterface's peer events and probes; see above. subscribe throws
+  // Errc::Closed after stop() and InvalidArgument for an empty handler;
+  // unsubscribe ignores unknown ids.
+  std::uint64_t subscribePeerEvents(PeerInterface::PeerEventHandler handler);
+  void unsubscribePeerEvents(std::uint64_t id);
+  void probePeer(std::string_view uri, std::chrono::milliseconds timeout, PeerInterface::ProbeCallback done);
+
   // Closes listeners and links and joins every thread. Idempotent; not from
   // a link callback.
   void stop();
@@ -120,8 +163,23 @@ class LinkManager {
   void startLink(const EntryKey& key, Entry& entry);
   void scheduleRetry(const EntryKey& key, Entry& entry);
   void onAccepted(const std::shared_ptr<LinkListener>& listener, LinkListener::Accepted accepted);
-  void onLinkUp(const std::shared_ptr<Link>& link);
+  void onLinkUp(const std::shared_ptr<Link>& link, const PublicKey& key);
   void onLinkClosed(const std::shared_ptr<Link>& link, const std::string& error, bool wasUp);
+  // Peer events and probes; loop thread.
+  struct Subscriber {
+    PeerInterface::PeerEventHandler handler;
+    std::mutex calling;             // held while the handler runs
+    std::atomic<bool> active{true};
+  };
+  struct Probe {
+    PeerInterface::ProbeCallback done;
+    std::string what;  // "links: probe <redacted uri>"
+    std::chrono::milliseconds timeout;
+    EventLoop::TimerId timer = 0;
+  };
+  void notify(const PeerEvent& event);
+  void onProbeClosed(const std::shared_ptr<Link>& link, const std::string& error);
+  void finishProbe(std::uint64_t linkId, Outcome<PeerProbe> outcome);
   void updateRates();
   Link::UpHandler upHandler();
   Link::ClosedHandler closedHandler();
@@ -137,6 +195,12 @@ class LinkManager {
   std::map<EntryKey, Entry> entries_;
   std::map<std::uint64_t, std::shared_ptr<Link>> running_;  // threads not yet joined
   std::uint64_t nextLinkId_ = 1;
+  std::map<std::uint64_t, PeerEvent> upLinks_;  // the Up event of each link that gave one, by link id
+  std::map<std::uint64_t, Probe> probes_;       // unfinished probes, by link id
+
+  mutable std::mutex subscribersMutex_;
+  std::map<std::uint64_t, std::shared_ptr<Subscriber>> subscribers_;
+  std::uint64_t nextSubscriber_ = 1;
 
   mutable std::mutex listenersMutex_;
   std::map<std::uint64_t, ListenerInfo> listeners_;

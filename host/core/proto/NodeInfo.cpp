@@ -27,6 +27,22 @@ void toGoValues(json::Var& v) {
   }
 }
 
+// The object with the build keys added (unless privacy), written compact;
+// `tooLarge` is the code for a result over the limit.
+std::string finish(json::ObjectPtr info, bool privacy, Errc tooLarge) {
+  json::Var root = info;
+  toGoValues(root);
+  if (!privacy) {
+    info->set("buildname", std::string(kBuildName));
+    info->set("buildversion", std::string(kBuildVersion));
+    info->set("buildplatform", std::string(kBuildPlatform));
+    info->set("buildarch", std::string(kBuildArch));
+  }
+  std::string out = json::write(info);
+  if (out.size() > NodeInfo::kMaxBytes) throw Error(tooLarge, "NodeInfo exceeds max length of 16384 bytes");
+  return out;
+}
+
 }  // namespace
 
 std::string NodeInfo::build(std::string_view configJson, bool privacy) {
@@ -44,17 +60,25 @@ std::string NodeInfo::build(std::string_view configJson, bool privacy) {
       throw Error(Errc::Config, std::string("NodeInfo: must be a JSON object, not ") + json::kindName(parsed));
     info = json::object(json::Order::Sorted);  // null: no NodeInfo configured
   }
-  json::Var root = info;
-  toGoValues(root);
-  if (!privacy) {
-    info->set("buildname", std::string(kBuildName));
-    info->set("buildversion", std::string(kBuildVersion));
-    info->set("buildplatform", std::string(kBuildPlatform));
-    info->set("buildarch", std::string(kBuildArch));
+  return finish(info, privacy, Errc::Config);
+}
+
+std::string NodeInfo::buildAtRunTime(std::string_view userJson, bool privacy) {
+  json::Var parsed;
+  try {
+    parsed = json::parse(userJson, json::Order::Sorted);
+  } catch (const Error& e) {
+    throw Error(Errc::InvalidArgument, std::string("NodeInfo: not valid JSON: ") + e.what());
   }
-  std::string out = json::write(info);
-  if (out.size() > kMaxBytes) throw Error(Errc::Config, "NodeInfo exceeds max length of 16384 bytes");
-  return out;
+  json::ObjectPtr info = json::asObject(parsed);
+  if (!info)
+    throw Error(Errc::InvalidArgument, std::string("NodeInfo: must be a JSON object, not ") + json::kindName(parsed));
+  if (!privacy)
+    for (const char* key : kBuildKeys)
+      if (info->has(key))
+        throw Error(Errc::InvalidArgument, std::string("NodeInfo: \"") + key +
+                                               "\" is set by the node (turn NodeInfoPrivacy on to publish your own)");
+  return finish(info, privacy, Errc::MessageTooLarge);
 }
 
 }  // namespace rtk::core::proto

@@ -1,7 +1,8 @@
 // NodeInfo — the JSON object this node publishes to anyone who asks
 // (yggdrasil core/nodeinfo.go).
 //
-// Built once at start from NodeConfig::nodeInfo: the configured object's
+// Built at start from NodeConfig::nodeInfo (build) and replaced at run time
+// through NodeInfoInterface::setNodeInfo (buildAtRunTime): the object's
 // members, plus buildname / buildversion / buildplatform / buildarch (see
 // BuildInfo.hpp) unless NodeConfig::nodeInfoPrivacy is set. Parsed and
 // written with Poco::JSON the way yggdrasil's map[string]interface{} comes
@@ -26,6 +27,17 @@ class NodeInfo {
   // "NodeInfo exceeds max length of 16384 bytes" when the result is larger
   // than kMaxBytes (the same limit and wording as yggdrasil).
   static std::string build(std::string_view configJson, bool privacy);
+
+  // setNodeInfo's rules for the same result: `userJson` must be a JSON
+  // object (Errc::InvalidArgument otherwise, "", "null" and invalid JSON
+  // included); with privacy off it must not set a build key (Errc::
+  // InvalidArgument naming it: the conf's silent overwrite would publish
+  // something other than what the caller asked for); a result over kMaxBytes
+  // is Errc::MessageTooLarge.
+  static std::string buildAtRunTime(std::string_view userJson, bool privacy);
+
+  // The members the node adds when privacy is off.
+  static constexpr const char* kBuildKeys[] = {"buildname", "buildversion", "buildplatform", "buildarch"};
 };
 
 }  // namespace rtk::core::proto

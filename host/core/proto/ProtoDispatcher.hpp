@@ -83,6 +83,8 @@ class ProtoDispatcher {
   void clear();
 
   const std::string& nodeInfo() const { return nodeInfo_; }
+  // Requests handled from now on are answered with `nodeInfo` (built JSON).
+  void setNodeInfo(std::string nodeInfo) { nodeInfo_ = std::move(nodeInfo); }
   const Counters& counters() const { return counters_; }
   const RequestTable& table(RequestKind kind) const;
 

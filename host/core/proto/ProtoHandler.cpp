@@ -1,5 +1,7 @@
 #include "core/proto/ProtoHandler.hpp"
 
+#include <algorithm>
+#include <condition_variable>
 #include <exception>
 
 #include "core/address/Address.hpp"
@@ -10,20 +12,10 @@
 
 namespace rtk::core::proto {
 
-// One blocked caller. The reply callback holds it weakly: a caller that gave
-// up leaves nothing behind for a late reply to touch.
-struct ProtoHandler::Waiter {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::optional<Bytes> body;
-  bool closed = false;
-  std::uint64_t id = 0;  // the dispatcher's waiter id, set on the proto thread
-  Clock::time_point answeredAt;
-};
-
 ProtoHandler::ProtoHandler(Hooks hooks, Options options, Log log)
     : log_(std::move(log)),
       nodeInfo_(NodeInfo::build(options.nodeInfo, options.nodeInfoPrivacy)),
+      privacy_(options.nodeInfoPrivacy),
       now_(std::move(options.now)),
       sweepInterval_(options.sweepInterval),
       maxQueued_(options.maxQueuedMessages),
@@ -35,14 +27,9 @@ ProtoHandler::ProtoHandler(Hooks hooks, Options options, Log log)
 ProtoHandler::~ProtoHandler() { stop(); }
 
 void ProtoHandler::stop() {
-  closed_.store(true);
   {
-    std::lock_guard lock(waitersMutex_);
-    for (const auto& w : waiters_) {
-      std::lock_guard wl(w->mutex);
-      w->closed = true;
-      w->cv.notify_all();
-    }
+    std::lock_guard lock(queriesMutex_);
+    if (!closed_.exchange(true)) loop_.post([this] { failQueries(); });
   }
   loop_.stop();
 }
@@ -84,64 +71,164 @@ void ProtoHandler::request(RequestKind kind, const PublicKey& key, RequestTable:
   });
 }
 
+std::string ProtoHandler::nodeInfo() const {
+  std::lock_guard lock(nodeInfoMutex_);
+  return nodeInfo_;
+}
+
+void ProtoHandler::setNodeInfo(std::string_view userJson) {
+  std::string built = NodeInfo::buildAtRunTime(userJson, privacy_);
+  if (closed_.load()) throw Error(Errc::Closed, "proto: setNodeInfo: stopped");
+  // On the proto thread, so the dispatcher and nodeInfo() change together
+  // and concurrent calls apply in one order.
+  loop_.call([&] {
+    dispatcher_->setNodeInfo(built);
+    std::lock_guard lock(nodeInfoMutex_);
+    nodeInfo_ = built;
+  });
+  log_.debug("NodeInfo replaced (", built.size(), " bytes)");
+}
+
+std::string ProtoHandler::describe(const Query& q) {
+  return std::string("proto: ") + requestKindName(q.kind) + " " + q.key.hex();
+}
+
+void ProtoHandler::query(RequestKind kind, const PublicKey& key, std::chrono::milliseconds timeout, BodyCallback done) {
+  if (!done) throw Error(Errc::InvalidArgument, std::string("proto: ") + requestKindName(kind) + ": no callback");
+  Query q{kind, key, std::move(done), Clock::now(), timeout};
+  std::lock_guard lock(queriesMutex_);
+  if (closed_.load()) throw Error(Errc::Closed, describe(q) + ": stopped");
+  std::uint64_t id = nextQuery_++;
+  loop_.post([this, id, q = std::move(q)]() mutable { startQuery(id, std::move(q)); });
+}
+
+void ProtoHandler::startQuery(std::uint64_t id, Query q) {
+  const auto left = q.start + q.timeout - Clock::now();
+  auto [it, inserted] = queries_.emplace(id, std::move(q));
+  try {
+    // Registered first: a hook may deliver the reply before request() returns.
+    std::uint64_t waiter = dispatcher_->request(
+        it->second.kind, it->second.key, [this, id](const Bytes& body) { answerQuery(id, body); }, now());
+    it = queries_.find(id);
+    if (it == queries_.end()) return;  // answered already
+    it->second.waiterId = waiter;
+    it->second.timer = loop_.postAfter(std::max(left, Clock::duration::zero()), [this, id] { expireQuery(id); });
+  } catch (const std::exception& e) {
+    it = queries_.find(id);
+    if (it == queries_.end()) return;
+    Query failed = std::move(it->second);
+    queries_.erase(it);
+    const auto* error = dynamic_cast<const Error*>(&e);
+    Outcome<Bytes> out;
+    out.error = Error(error ? error->code() : Errc::Unknown, describe(failed) + ": " + e.what());
+    try {
+      failed.done(std::move(out), {});
+    } catch (const std::exception& ce) {
+      log_.warn(describe(failed), ": callback threw: ", ce.what());
+    }
+  }
+}
+
+void ProtoHandler::answerQuery(std::uint64_t id, const Bytes& body) {
+  auto it = queries_.find(id);
+  if (it == queries_.end()) return;
+  Query q = std::move(it->second);
+  queries_.erase(it);
+  if (q.timer) loop_.cancel(q.timer);
+  auto rtt = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - q.start);
+  Outcome<Bytes> out;
+  out.value = body;
+  try {
+    q.done(std::move(out), rtt);
+  } catch (const std::exception& e) {
+    log_.warn(describe(q), ": callback threw: ", e.what());
+  }
+}
+
+void ProtoHandler::expireQuery(std::uint64_t id) {
+  auto it = queries_.find(id);
+  if (it == queries_.end()) return;
+  Query q = std::move(it->second);
+  queries_.erase(it);
+  if (q.waiterId) dispatcher_->removeWaiter(q.kind, q.key, q.waiterId);
+  Outcome<Bytes> out;
+  out.error = Error(Errc::Timeout, describe(q) + ": no reply within " + std::to_string(q.timeout.count()) + " ms");
+  try {
+    q.done(std::move(out), {});
+  } catch (const std::exception& e) {
+    log_.warn(describe(q), ": callback threw: ", e.what());
+  }
+}
+
+void ProtoHandler::failQueries() {
+  auto all = std::move(queries_);
+  queries_.clear();
+  for (auto& [id, q] : all) {
+    if (q.timer) loop_.cancel(q.timer);
+    if (q.waiterId) dispatcher_->removeWaiter(q.kind, q.key, q.waiterId);
+    Outcome<Bytes> out;
+    out.error = Error(Errc::Closed, describe(q) + ": stopped");
+    try {
+      q.done(std::move(out), {});
+    } catch (const std::exception& e) {
+      log_.warn(describe(q), ": callback threw: ", e.what());
+    }
+  }
+}
+
+void ProtoHandler::queryRemote(RemoteQuery what, const PublicKey& key, std::chrono::milliseconds timeout,
+                               DiagnosticInterface::RemoteCallback done) {
+  if (!done) throw Error(Errc::InvalidArgument, "proto: queryRemote: no callback");
+  RequestKind kind = RequestKind::NodeInfo;
+  switch (what) {
+    case RemoteQuery::NodeInfo: kind = RequestKind::NodeInfo; break;
+    case RemoteQuery::Self: kind = RequestKind::Self; break;
+    case RemoteQuery::Peers: kind = RequestKind::Peers; break;
+    case RemoteQuery::Tree: kind = RequestKind::Tree; break;
+  }
+  query(kind, key, timeout, [kind, done = std::move(done)](Outcome<Bytes> body, std::chrono::nanoseconds rtt) {
+    Outcome<RemoteReply> out;
+    out.error = std::move(body.error);
+    if (out.ok()) {
+      if (kind == RequestKind::Peers || kind == RequestKind::Tree)
+        out.value.json = keysJson(body.value);
+      else
+        out.value.json.assign(body.value.begin(), body.value.end());
+      out.value.rtt = rtt;
+    }
+    done(std::move(out));
+  });
+}
+
 Bytes ProtoHandler::waitFor(RequestKind kind, const PublicKey& key, std::chrono::milliseconds timeout,
                             std::chrono::nanoseconds* rtt) {
-  const std::string what = std::string("proto: ") + requestKindName(kind) + " " + key.hex();
-  if (loop_.inLoopThread()) throw Error(Errc::InvalidArgument, what + ": blocking call on the proto thread");
-  auto w = std::make_shared<Waiter>();
-  {
-    std::lock_guard lock(waitersMutex_);
-    if (closed_.load()) throw Error(Errc::Closed, what + ": stopped");
-    waiters_.insert(w);
-  }
-  const auto start = Clock::now();
-  loop_.post([this, w, kind, key] {
-    std::weak_ptr<Waiter> weak = w;
-    try {
-      auto id = dispatcher_->request(
-          kind, key,
-          [weak](const Bytes& body) {
-            auto s = weak.lock();
-            if (!s) return;
-            std::lock_guard lock(s->mutex);
-            if (!s->body) {
-              s->body = body;
-              s->answeredAt = Clock::now();
-            }
-            s->cv.notify_all();
-          },
-          now());
-      std::lock_guard lock(w->mutex);
-      w->id = id;
-    } catch (const std::exception& e) {
-      log_.warn(requestKindName(kind), " ", key.hex(), ": ", e.what());
-    }
+  if (loop_.inLoopThread())
+    throw Error(Errc::InvalidArgument,
+                std::string("proto: ") + requestKindName(kind) + " " + key.hex() + ": blocking call on the proto thread");
+  struct Result {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::optional<Outcome<Bytes>> outcome;
+    std::chrono::nanoseconds rtt{0};
+  };
+  auto result = std::make_shared<Result>();
+  const auto deadline = Clock::now() + timeout;
+  query(kind, key, timeout, [result](Outcome<Bytes> body, std::chrono::nanoseconds took) {
+    std::lock_guard lock(result->mutex);
+    result->outcome = std::move(body);
+    result->rtt = took;
+    result->cv.notify_all();
   });
-
-  std::unique_lock lock(w->mutex);
-  bool done = w->cv.wait_until(lock, start + timeout, [&] { return w->body.has_value() || w->closed; });
-  std::optional<Bytes> body = std::move(w->body);
-  auto answeredAt = w->answeredAt;
-  lock.unlock();
-  {
-    std::lock_guard l(waitersMutex_);
-    waiters_.erase(w);
-  }
-  if (body) {
-    if (rtt) *rtt = std::chrono::duration_cast<std::chrono::nanoseconds>(answeredAt - start);
-    return std::move(*body);
-  }
-  if (done) throw Error(Errc::Closed, what + ": stopped");
-  // Gave up: forget our callback. Posted after the request task, so the id is set by then.
-  loop_.post([this, w, kind, key] {
-    std::uint64_t id;
-    {
-      std::lock_guard l(w->mutex);
-      id = w->id;
-    }
-    if (id) dispatcher_->removeWaiter(kind, key, id);
-  });
-  throw Error(Errc::Timeout, what + ": no reply within " + std::to_string(timeout.count()) + " ms");
+  // query() calls back exactly once: with the reply, at the deadline, or at
+  // stop(). The wait still ends at the deadline when the proto thread is
+  // busy; the late callback then finds nobody waiting.
+  std::unique_lock lock(result->mutex);
+  if (!result->cv.wait_until(lock, deadline, [&] { return result->outcome.has_value(); }))
+    throw Error(Errc::Timeout, std::string("proto: ") + requestKindName(kind) + " " + key.hex() + ": no reply within " +
+                                   std::to_string(timeout.count()) + " ms");
+  if (result->outcome->error) throw *result->outcome->error;
+  if (rtt) *rtt = result->rtt;
+  return std::move(result->outcome->value);
 }
 
 NodeInfoReply ProtoHandler::getNodeInfo(const PublicKey& key, std::chrono::milliseconds timeout) {
@@ -174,6 +261,7 @@ ProtoHandler::Stats ProtoHandler::stats() {
     st.dispatcher = dispatcher_->counters();
     for (auto kind : {RequestKind::NodeInfo, RequestKind::Self, RequestKind::Peers, RequestKind::Tree})
       st.pending[static_cast<int>(kind)] = dispatcher_->table(kind).size();
+    st.queries = queries_.size();
     return st;
   });
   s.queueDrops = queueDrops_.load();
@@ -189,6 +277,12 @@ std::vector<PublicKey> ProtoHandler::splitKeys(const Bytes& body) {
     keys.push_back(k);
   }
   return keys;
+}
+
+std::string ProtoHandler::keysJson(const Bytes& body) {
+  json::ArrayPtr list = json::array();
+  for (const auto& k : splitKeys(body)) list->add(k.hex());
+  return json::write(list);
 }
 
 std::optional<std::string> ProtoHandler::nodeInfoAdminResponse(std::string_view keyHex, std::string_view nodeInfo) {

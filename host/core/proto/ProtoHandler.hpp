@@ -17,6 +17,10 @@
 // Thread-safety: every public function may be called from any thread, except
 // that the blocking ones (getNodeInfo, remoteGet*) must not be called on the
 // proto thread itself (Errc::InvalidArgument; it would deadlock).
+//
+// Asynchronous queries (query, queryRemote) hold no thread: each is an entry
+// in a table on the proto thread plus a timer on its EventLoop; the blocking
+// calls are a query and a wait.
 #pragma once
 
 #include <atomic>
@@ -26,7 +30,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,12 +77,29 @@ class ProtoHandler {
   void handleMessage(const PublicKey& from, Bytes message);
 
   // Our NodeInfo as sent to others (compact JSON).
-  const std::string& nodeInfo() const { return nodeInfo_; }
+  std::string nodeInfo() const;
+  // Replaces it: NodeInfo::buildAtRunTime's rules with this handler's
+  // privacy setting (Errc::InvalidArgument, Errc::MessageTooLarge; the old
+  // value stays). Requests the proto thread handles after this returns are
+  // answered with the new value. Errc::Closed after stop().
+  void setNodeInfo(std::string_view userJson);
 
-  // Asynchronous forms: `callback` runs on the proto thread with the reply
-  // body (see ProtoDispatcher::request), at most once, and never when the
-  // request expires unanswered. Errc::Closed after stop().
+  // Low-level asynchronous form: `callback` runs on the proto thread with the
+  // reply body (see ProtoDispatcher::request), at most once, and never when
+  // the request expires unanswered. Errc::Closed after stop().
   void request(RequestKind kind, const PublicKey& key, RequestTable::Callback callback);
+
+  // A request with a deadline: `done` runs exactly once on the proto thread
+  // with the reply body (see ProtoDispatcher::request) and the time from this
+  // call to the reply; or with Errc::Timeout once `timeout` has passed
+  // (measured from this call); or with Errc::Closed when stop() comes first.
+  // Throws Errc::Closed (and never calls `done`) after stop().
+  using BodyCallback = std::function<void(Outcome<Bytes> body, std::chrono::nanoseconds rtt)>;
+  void query(RequestKind kind, const PublicKey& key, std::chrono::milliseconds timeout, BodyCallback done);
+  // DiagnosticInterface::queryRemote: query() with the body as JSON — the
+  // NodeInfo object, the remote self object, or ["<key hex>", …].
+  void queryRemote(RemoteQuery what, const PublicKey& key, std::chrono::milliseconds timeout,
+                   DiagnosticInterface::RemoteCallback done);
 
   // Blocking forms. Each sends one request (re-sending to a key that already
   // has one pending, as yggdrasil does) and waits up to `timeout`:
@@ -96,6 +117,7 @@ class ProtoHandler {
     ProtoDispatcher::Counters dispatcher;
     std::uint64_t queueDrops = 0;
     std::size_t pending[4] = {0, 0, 0, 0};  // indexed by RequestKind
+    std::size_t queries = 0;                // query() calls not finished yet
   };
   Stats stats();
 
@@ -113,24 +135,45 @@ class ProtoHandler {
   static std::string keysAdminResponse(const PublicKey& key, const std::vector<PublicKey>& keys);
   // The keys in a peers/tree reply body (whole 32-byte keys only).
   static std::vector<PublicKey> splitKeys(const Bytes& body);
+  // ["<hex>", …] for the keys of a peers/tree reply body.
+  static std::string keysJson(const Bytes& body);
 
  private:
-  struct Waiter;
+  struct Query {
+    RequestKind kind;
+    PublicKey key;
+    BodyCallback done;
+    Clock::time_point start;
+    std::chrono::milliseconds timeout;
+    std::uint64_t waiterId = 0;      // the dispatcher's, once asked
+    EventLoop::TimerId timer = 0;    // the deadline, once set
+  };
   Bytes waitFor(RequestKind kind, const PublicKey& key, std::chrono::milliseconds timeout,
                 std::chrono::nanoseconds* rtt);
   Clock::time_point now() const { return now_ ? now_() : Clock::now(); }
   void scheduleSweep();
+  // Proto thread.
+  void startQuery(std::uint64_t id, Query query);
+  void answerQuery(std::uint64_t id, const Bytes& body);
+  void expireQuery(std::uint64_t id);
+  void failQueries();
+  static std::string describe(const Query& q);
 
   Log log_;
+  mutable std::mutex nodeInfoMutex_;  // nodeInfo_ (the dispatcher has its own copy)
   std::string nodeInfo_;
+  bool privacy_;
   std::function<Clock::time_point()> now_;
   std::chrono::milliseconds sweepInterval_;
   std::size_t maxQueued_;
   std::atomic<std::size_t> queued_{0};
   std::atomic<std::uint64_t> queueDrops_{0};
   std::atomic<bool> closed_{false};
-  std::mutex waitersMutex_;
-  std::set<std::shared_ptr<Waiter>> waiters_;
+  // Held while closed_ is set and while a query is posted, so every query
+  // posted is ahead of the task that fails the unfinished ones at stop().
+  std::mutex queriesMutex_;
+  std::uint64_t nextQuery_ = 1;                        // guarded by queriesMutex_
+  std::unordered_map<std::uint64_t, Query> queries_;   // proto thread only
   std::unique_ptr<ProtoDispatcher> dispatcher_;  // used on the loop thread only
   EventLoop loop_;                                // last: stops before the rest is destroyed
 };

@@ -10,12 +10,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include "ratatoskr/node.hpp"
@@ -81,6 +83,17 @@ int rtkThreads() {
   return count;
 }
 
+// Every thread of this process.
+int allThreads() {
+  int count = 0;
+  if (DIR* dir = ::opendir("/proc/self/task")) {
+    while (auto* entry = ::readdir(dir))
+      if (entry->d_name[0] != '.') ++count;
+    ::closedir(dir);
+  }
+  return count;
+}
+
 // A listens on an ephemeral loopback port; B peers with it.
 struct PeeredNodes {
   PeeredNodes() {
@@ -132,6 +145,10 @@ class NodeTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(closeLeavesNoThread);
   CPPUNIT_TEST(closeWithACoreStopTimeout);
   CPPUNIT_TEST(everyMethodFromManyThreadsWhileClosing);
+  CPPUNIT_TEST(adminHandlersAreAddedAndRemoved);
+  CPPUNIT_TEST(peerEventsAndProbes);
+  CPPUNIT_TEST(nodeInfoAtRunTimeAndQueryRemote);
+  CPPUNIT_TEST(manyRemoteQueriesInFlightUseNoThreads);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -535,6 +552,16 @@ class NodeTest : public CppUnit::TestFixture {
     });
     threads.emplace_back([&] {
       guard([&] {
+        auto id = a.subscribePeerEvents([](const rtk::PeerEvent&) {});
+        a.unsubscribePeerEvents(id);
+        a.queryRemote(rtk::RemoteQuery::Self, b.publicKey(), 100ms, [](rtk::Outcome<rtk::RemoteReply>) {});
+        a.probePeer("tcp://127.0.0.1:1", 100ms, [](rtk::Outcome<rtk::PeerProbe>) {});
+        a.setNodeInfo(R"({"busy":true})");
+        a.nodeInfo();
+      }, {Errc::Closed});
+    });
+    threads.emplace_back([&] {
+      guard([&] {
         auto pc = a.listenPacket("udp", ":0");
         pc->writeTo("x", 1, rtk::Endpoint{b.address(), 9});
         pc->close();
@@ -551,6 +578,208 @@ class NodeTest : public CppUnit::TestFixture {
     for (auto& t : threads) t.join();
     CPPUNIT_ASSERT_EQUAL_MESSAGE(what, 0, unexpected.load());
     CPPUNIT_ASSERT(a.adminAddress().empty());
+  }
+
+  void adminHandlersAreAddedAndRemoved() {
+    auto node = makeNode();
+    auto ok = [](std::string_view args) { return std::string(args); };
+    // Without an admin server the same names are refused as with one.
+    node->addAdminHandler("rtkTestEcho", "echoes", {"word"}, ok);
+    CPPUNIT_ASSERT(errcOf([&] { node->addAdminHandler("RTKTESTECHO", "", {}, ok); }) == rtk::Errc::AlreadyExists);
+    CPPUNIT_ASSERT(errcOf([&] { node->addAdminHandler("getPeers", "", {}, ok); }) == rtk::Errc::AlreadyExists);
+    CPPUNIT_ASSERT(errcOf([&] { node->addAdminHandler("list", "", {}, ok); }) == rtk::Errc::AlreadyExists);
+    CPPUNIT_ASSERT(errcOf([&] { node->addAdminHandler("", "", {}, ok); }) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(errcOf([&] { node->removeAdminHandler("getSelf"); }) == rtk::Errc::NotFound);
+    CPPUNIT_ASSERT(errcOf([&] { node->removeAdminHandler("nosuch"); }) == rtk::Errc::NotFound);
+    node->enableAdmin("tcp://127.0.0.1:0");  // the duplicates above did not break it
+    const std::string ctl = std::string(RTK_YGGDRASILCTL_BIN) + " -json -endpoint ";
+    CPPUNIT_ASSERT(run(ctl + node->adminAddress() + " rtkTestEcho word=hi").find("\"hi\"") != std::string::npos);
+    // A handler blocked in a call: removal waits for it, then the command is gone.
+    std::mutex m;
+    std::condition_variable cv;
+    bool entered = false, open = false;
+    node->addAdminHandler("rtkTestSlow", "", {}, [&](std::string_view) {
+      std::unique_lock l(m);
+      entered = true;
+      cv.notify_all();
+      cv.wait(l, [&] { return open; });
+      return std::string(R"({"slow":"done"})");
+    });
+    auto call = std::async(std::launch::async, [&] { return run(ctl + node->adminAddress() + " rtkTestSlow"); });
+    {
+      std::unique_lock l(m);
+      CPPUNIT_ASSERT(cv.wait_for(l, kWait, [&] { return entered; }));
+    }
+    std::atomic<bool> removed{false};
+    auto remover = std::async(std::launch::async, [&] {
+      node->removeAdminHandler("rtktestslow");
+      removed = true;
+    });
+    std::this_thread::sleep_for(100ms);
+    CPPUNIT_ASSERT(!removed);
+    {
+      std::lock_guard l(m);
+      open = true;
+    }
+    cv.notify_all();
+    CPPUNIT_ASSERT(remover.wait_for(kWait) == std::future_status::ready);
+    CPPUNIT_ASSERT(call.get().find("done") != std::string::npos);
+    node->removeAdminHandler("rtkTestEcho");
+    CPPUNIT_ASSERT(run(ctl + node->adminAddress() + " rtkTestEcho word=hi").find("Unknown action") != std::string::npos);
+    // Gone for an admin server started later too; the name is free again.
+    node->disableAdmin();
+    node->enableAdmin("tcp://127.0.0.1:0");
+    CPPUNIT_ASSERT(run(ctl + node->adminAddress() + " rtkTestSlow").find("Unknown action") != std::string::npos);
+    node->addAdminHandler("rtkTestEcho", "echoes", {"word"}, ok);
+    CPPUNIT_ASSERT(run(ctl + node->adminAddress() + " rtkTestEcho word=back").find("\"back\"") != std::string::npos);
+    node->close();
+    CPPUNIT_ASSERT(errcOf([&] { node->removeAdminHandler("rtkTestEcho"); }) == rtk::Errc::Closed);
+  }
+
+  void peerEventsAndProbes() {
+    rtk::NodeConfig configA;
+    configA.listen = {"tcp://127.0.0.1:0"};
+    auto a = makeNode(configA);
+    auto b = makeNode();
+    const std::string uri = a->listeners().front();
+    std::mutex m;
+    std::vector<rtk::PeerEvent> events;
+    auto id = b->subscribePeerEvents([&](const rtk::PeerEvent& e) {
+      std::lock_guard l(m);
+      events.push_back(e);
+    });
+    auto count = [&] {
+      std::lock_guard l(m);
+      return events.size();
+    };
+    // A probe finds A's key without making it a peer.
+    std::promise<rtk::Outcome<rtk::PeerProbe>> probed;
+    b->probePeer(uri + "?key=" + a->publicKey().hex(), 5s, [&](rtk::Outcome<rtk::PeerProbe> o) { probed.set_value(o); });
+    auto probe = probed.get_future().get();
+    CPPUNIT_ASSERT_MESSAGE(probe.error ? probe.error->what() : "", probe.ok());
+    CPPUNIT_ASSERT(probe.value.key == a->publicKey());
+    CPPUNIT_ASSERT(probe.value.rtt > 0ns);
+    CPPUNIT_ASSERT(b->getPeers().empty());
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), count());
+    std::promise<rtk::Outcome<rtk::PeerProbe>> bad;
+    b->probePeer("tcp://nonsense", 5s, [&](rtk::Outcome<rtk::PeerProbe> o) { bad.set_value(o); });
+    auto badOutcome = bad.get_future().get();
+    CPPUNIT_ASSERT(badOutcome.error && badOutcome.error->code() == rtk::Errc::InvalidArgument);
+
+    b->addPeer(uri);
+    CPPUNIT_ASSERT(eventually([&] { return count() == 1; }, kWait));
+    {
+      std::lock_guard l(m);
+      CPPUNIT_ASSERT(events[0].kind == rtk::PeerEvent::Kind::Up && events[0].key == a->publicKey());
+      CPPUNIT_ASSERT_EQUAL(uri, events[0].uri);
+      CPPUNIT_ASSERT(!events[0].inbound);
+    }
+    a->close();  // the remote side goes away: Down with the reason
+    CPPUNIT_ASSERT(eventually([&] { return count() == 2; }, kWait));
+    {
+      std::lock_guard l(m);
+      CPPUNIT_ASSERT(events[1].kind == rtk::PeerEvent::Kind::Down && events[1].key == a->publicKey());
+      CPPUNIT_ASSERT_MESSAGE(events[1].error, !events[1].error.empty());
+    }
+    b->unsubscribePeerEvents(id);
+    b->close();
+    b->unsubscribePeerEvents(id);  // after close: ignored, no throw
+    CPPUNIT_ASSERT(errcOf([&] { b->probePeer(uri, 1s, [](rtk::Outcome<rtk::PeerProbe>) {}); }) == rtk::Errc::Closed);
+    CPPUNIT_ASSERT(errcOf([&] { b->subscribePeerEvents([](const rtk::PeerEvent&) {}); }) == rtk::Errc::Closed);
+  }
+
+  void nodeInfoAtRunTimeAndQueryRemote() {
+    PeeredNodes nodes;
+    CPPUNIT_ASSERT(nodes.a->nodeInfo().find(R"("buildname":"ratatoskr")") != std::string::npos);
+    nodes.a->setNodeInfo(R"({"name":"patched","n":2})");
+    CPPUNIT_ASSERT(errcOf([&] { nodes.a->setNodeInfo(R"({"buildname":"x"})"); }) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(errcOf([&] { nodes.a->setNodeInfo("[]"); }) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(errcOf([&] { nodes.a->setNodeInfo(R"({"x":")" + std::string(17000, 'p') + "\"}"); }) ==
+                   rtk::Errc::MessageTooLarge);
+    auto reply = nodes.b->getNodeInfo(nodes.a->publicKey(), 10s);
+    CPPUNIT_ASSERT_EQUAL(nodes.a->nodeInfo(), reply.json);
+    CPPUNIT_ASSERT(reply.json.find(R"("name":"patched")") != std::string::npos);
+    // What the real yggdrasilctl prints, asked through B's admin socket.
+    nodes.b->enableAdmin("tcp://127.0.0.1:0");
+    nodes.a->setNodeInfo(R"({"name":"patched again"})");
+    std::string out = run(std::string(RTK_YGGDRASILCTL_BIN) + " -json -endpoint " + nodes.b->adminAddress() +
+                          " getNodeInfo key=" + nodes.a->publicKey().hex());
+    auto printed = Poco::JSON::Parser().parse(out).extract<Poco::JSON::Object::Ptr>();
+    auto info = printed->getObject(nodes.a->publicKey().hex());
+    CPPUNIT_ASSERT_MESSAGE(out, info && info->getValue<std::string>("name") == "patched again");
+    CPPUNIT_ASSERT_MESSAGE(out, info->getValue<std::string>("buildname") == "ratatoskr");
+
+    std::promise<rtk::Outcome<rtk::RemoteReply>> asked, peers;
+    nodes.b->queryRemote(rtk::RemoteQuery::NodeInfo, nodes.a->publicKey(), 10s,
+                         [&](rtk::Outcome<rtk::RemoteReply> o) { asked.set_value(o); });
+    nodes.b->queryRemote(rtk::RemoteQuery::Peers, nodes.a->publicKey(), 10s,
+                         [&](rtk::Outcome<rtk::RemoteReply> o) { peers.set_value(o); });
+    auto i = asked.get_future().get();
+    CPPUNIT_ASSERT_MESSAGE(i.error ? i.error->what() : "", i.ok());
+    CPPUNIT_ASSERT_EQUAL(nodes.a->nodeInfo(), i.value.json);
+    auto p = peers.get_future().get();
+    CPPUNIT_ASSERT(p.ok());
+    CPPUNIT_ASSERT_EQUAL("[\"" + nodes.b->publicKey().hex() + "\"]", p.value.json);
+
+    // Pending queries end with Closed when the node closes.
+    std::promise<rtk::Outcome<rtk::RemoteReply>> pending;
+    rtk::PublicKey nobody;
+    nobody.bytes.fill(0x5a);
+    nodes.b->queryRemote(rtk::RemoteQuery::Self, nobody, 600s, [&](rtk::Outcome<rtk::RemoteReply> o) { pending.set_value(o); });
+    nodes.b->close();
+    auto closed = pending.get_future();
+    CPPUNIT_ASSERT(closed.wait_for(1s) == std::future_status::ready);
+    auto c = closed.get();
+    CPPUNIT_ASSERT(c.error && c.error->code() == rtk::Errc::Closed);
+  }
+
+  // Issue 9 acceptance (c): a crawl of 256 remote queries in flight at once
+  // holds no thread per query, and every callback fires exactly once.
+  void manyRemoteQueriesInFlightUseNoThreads() {
+    PeeredNodes nodes;
+    constexpr int kUnreachable = 224, kReal = 32, kAll = kUnreachable + kReal;
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<int> calls(kAll, 0);
+    std::vector<rtk::Outcome<rtk::RemoteReply>> got(kAll);
+    int finished = 0;
+    // A session first: like yggdrasil, the session layer keeps only the last
+    // message sent to a node whose session is still being set up.
+    nodes.b->getNodeInfo(nodes.a->publicKey(), 10s);
+    const int before = allThreads();
+    std::mt19937 rng(99);
+    for (int i = 0; i < kAll; ++i) {
+      rtk::PublicKey key = nodes.a->publicKey();
+      if (i < kUnreachable)
+        for (auto& byte : key.bytes) byte = static_cast<std::uint8_t>(rng());
+      nodes.b->queryRemote(static_cast<rtk::RemoteQuery>(i % 4), key, i < kUnreachable ? 500ms : 10s,
+                           [&, i](rtk::Outcome<rtk::RemoteReply> o) {
+                             std::lock_guard l(m);
+                             got[i] = std::move(o);
+                             if (++calls[i] == 1) ++finished;
+                             cv.notify_all();
+                           });
+    }
+    const int during = allThreads();
+    {
+      std::unique_lock l(m);
+      CPPUNIT_ASSERT(cv.wait_for(l, kWait, [&] { return finished == kAll; }));
+    }
+    std::this_thread::sleep_for(600ms);  // a second call would show up now
+    std::lock_guard l(m);
+    int timeouts = 0, answers = 0;
+    for (int i = 0; i < kAll; ++i) {
+      CPPUNIT_ASSERT_EQUAL(1, calls[i]);
+      if (got[i].ok())
+        ++answers;
+      else if (got[i].error->code() == rtk::Errc::Timeout)
+        ++timeouts;
+    }
+    CPPUNIT_ASSERT_EQUAL(kUnreachable, timeouts);
+    CPPUNIT_ASSERT_EQUAL(kReal, answers);
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(before) + " threads before, " + std::to_string(during) + " during",
+                           during <= before + 2);
+    CPPUNIT_ASSERT(allThreads() <= before + 2);
   }
 
  private:

@@ -1,5 +1,12 @@
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
 #include "core/admin/AdminDispatcher.hpp"
 #include "core/proto/Json.hpp"
 #include "ratatoskr/error.hpp"
@@ -16,6 +23,39 @@ rtk::Errc addError(AdminDispatcher& d, const std::string& name, AdminDispatcher:
   }
   return rtk::Errc::Unknown;
 }
+rtk::Errc removeError(AdminDispatcher& d, const std::string& name) {
+  try {
+    d.removeHandler(name);
+  } catch (const rtk::Error& e) {
+    return e.code();
+  }
+  return rtk::Errc::Unknown;
+}
+bool unknown(const AdminDispatcher::Reply& r) { return r.text.find("Unknown action") != std::string::npos; }
+
+// A handler that blocks until released, reporting when it is entered.
+struct Gate {
+  std::mutex m;
+  std::condition_variable cv;
+  int entered = 0;
+  bool open = false;
+  std::string operator()() {
+    std::unique_lock l(m);
+    ++entered;
+    cv.notify_all();
+    cv.wait(l, [&] { return open; });
+    return "{}";
+  }
+  void waitEntered(int n) {
+    std::unique_lock l(m);
+    cv.wait(l, [&] { return entered >= n; });
+  }
+  void release() {
+    std::lock_guard l(m);
+    open = true;
+    cv.notify_all();
+  }
+};
 }  // namespace
 
 class AdminDispatcherTest : public CppUnit::TestFixture {
@@ -28,6 +68,9 @@ class AdminDispatcherTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(listDescribesHandlers);
   CPPUNIT_TEST(registrationRules);
   CPPUNIT_TEST(handlersMayRegisterHandlers);
+  CPPUNIT_TEST(removeRules);
+  CPPUNIT_TEST(removeWaitsForRunningCalls);
+  CPPUNIT_TEST(removeFromInsideHandlers);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -142,6 +185,78 @@ class AdminDispatcherTest : public CppUnit::TestFixture {
     });
     d.handle(R"({"request":"grow"})");
     CPPUNIT_ASSERT(d.hasHandler("grown"));
+  }
+
+  void removeRules() {
+    AdminDispatcher d;
+    auto ok = [](std::string_view) { return std::string("{}"); };
+    d.addBuiltin("getSelf", "", {}, ok);
+    d.addHandler("Mine", "", {}, ok);
+    CPPUNIT_ASSERT(removeError(d, "nosuch") == rtk::Errc::NotFound);
+    CPPUNIT_ASSERT(removeError(d, "list") == rtk::Errc::NotFound);
+    CPPUNIT_ASSERT(removeError(d, "GETSELF") == rtk::Errc::NotFound);
+    CPPUNIT_ASSERT(d.hasHandler("list") && d.hasHandler("getself"));
+    CPPUNIT_ASSERT(removeError(d, "MINE") == rtk::Errc::Unknown);  // case-insensitive, like add
+    CPPUNIT_ASSERT(!d.hasHandler("mine"));
+    CPPUNIT_ASSERT(unknown(d.handle(R"({"request":"mine"})")));
+    CPPUNIT_ASSERT(removeError(d, "mine") == rtk::Errc::NotFound);
+    // The name is free again.
+    CPPUNIT_ASSERT(addError(d, "mine", ok) == rtk::Errc::Unknown);
+    CPPUNIT_ASSERT(!unknown(d.handle(R"({"request":"mine"})")));
+  }
+
+  void removeWaitsForRunningCalls() {
+    AdminDispatcher d;
+    Gate gate;
+    std::atomic<int> calls{0};
+    d.addHandler("slow", "", {}, [&](std::string_view) {
+      ++calls;
+      return gate();
+    });
+    auto c1 = std::async(std::launch::async, [&] { return d.handle(R"({"request":"slow"})"); });
+    auto c2 = std::async(std::launch::async, [&] { return d.handle(R"({"request":"slow"})"); });
+    gate.waitEntered(2);
+    std::atomic<bool> removed{false};
+    auto remover = std::async(std::launch::async, [&] {
+      d.removeHandler("slow");
+      removed = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CPPUNIT_ASSERT(!removed);  // two calls still inside the handler
+    // New requests no longer reach it while the removal waits.
+    CPPUNIT_ASSERT(unknown(d.handle(R"({"request":"slow"})")));
+    gate.release();
+    remover.get();
+    CPPUNIT_ASSERT(removed);
+    CPPUNIT_ASSERT(!unknown(c1.get()) && !unknown(c2.get()));
+    CPPUNIT_ASSERT_EQUAL(2, calls.load());
+  }
+
+  void removeFromInsideHandlers() {
+    AdminDispatcher d;
+    auto ok = [](std::string_view) { return std::string("{}"); };
+    d.addHandler("victim", "", {}, ok);
+    // An "unload" command removes other commands from inside its handler.
+    d.addHandler("unload", "", {}, [&d](std::string_view) {
+      d.removeHandler("victim");
+      return std::string("{}");
+    });
+    auto r = std::async(std::launch::async, [&] { return d.handle(R"({"request":"unload"})"); });
+    CPPUNIT_ASSERT(r.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+    CPPUNIT_ASSERT(r.get().text.find("\"success\"") != std::string::npos);
+    CPPUNIT_ASSERT(!d.hasHandler("victim"));
+    // A handler removing itself does not wait for its own call, and is gone after.
+    int selfCalls = 0;
+    d.addHandler("once", "", {}, [&](std::string_view) {
+      ++selfCalls;
+      d.removeHandler("once");
+      return std::string("{}");
+    });
+    auto s = std::async(std::launch::async, [&] { return d.handle(R"({"request":"once"})"); });
+    CPPUNIT_ASSERT(s.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+    CPPUNIT_ASSERT(s.get().text.find("\"success\"") != std::string::npos);
+    CPPUNIT_ASSERT(unknown(d.handle(R"({"request":"once"})")));
+    CPPUNIT_ASSERT_EQUAL(1, selfCalls);
   }
 };
 

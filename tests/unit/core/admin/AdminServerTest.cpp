@@ -3,6 +3,8 @@
 #include <dirent.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <future>
 #include <thread>
 
@@ -71,6 +73,7 @@ class AdminServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(stopClosesEverythingAndRestarts);
   CPPUNIT_TEST(secondServerOnTheSameSocketIsRefused);
   CPPUNIT_TEST(servesTcp);
+  CPPUNIT_TEST(removeWhileAClientIsCallingIt);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -303,6 +306,51 @@ class AdminServerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(rtk::test::exchange(server.boundAddress(), R"({"request":"getTun"})").find("\"enabled\": false") != std::string::npos);
     server.stop();
     CPPUNIT_ASSERT_EQUAL(std::string(), server.boundAddress());
+  }
+
+  // The handler is inside a call from a socket client: removal waits for it,
+  // other clients are served meanwhile, and later requests are unknown.
+  void removeWhileAClientIsCallingIt() {
+    Fixture f;
+    std::mutex m;
+    std::condition_variable cv;
+    bool entered = false, open = false;
+    std::atomic<int> calls{0};
+    f.server->addHandler("pluginCmd", "", {}, [&](std::string_view) {
+      ++calls;
+      std::unique_lock l(m);
+      entered = true;
+      cv.notify_all();
+      cv.wait(l, [&] { return open; });
+      return std::string(R"({"done":true})");
+    });
+    auto client = std::async(std::launch::async, [&] {
+      return rtk::test::exchange(f.endpoint, R"({"request":"pluginCmd"})");
+    });
+    {
+      std::unique_lock l(m);
+      CPPUNIT_ASSERT(cv.wait_for(l, 5s, [&] { return entered; }));
+    }
+    std::atomic<bool> removed{false};
+    auto remover = std::async(std::launch::async, [&] {
+      f.server->removeHandler("PLUGINCMD");
+      removed = true;
+    });
+    std::this_thread::sleep_for(100ms);
+    CPPUNIT_ASSERT(!removed);
+    std::string other = rtk::test::exchange(f.endpoint, R"({"request":"pluginCmd"})");
+    CPPUNIT_ASSERT(other.find("Unknown action 'plugincmd'") != std::string::npos);
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getSelf"})").find("\"success\"") != std::string::npos);
+    {
+      std::lock_guard l(m);
+      open = true;
+    }
+    cv.notify_all();
+    CPPUNIT_ASSERT(remover.wait_for(5s) == std::future_status::ready);
+    remover.get();
+    CPPUNIT_ASSERT(client.get().find("\"done\": true") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(1, calls.load());
+    f.server->stop();
   }
 };
 

@@ -27,7 +27,7 @@ class FakeNode : public NodeInterface {
   std::vector<PathEntry> paths;
   std::vector<SessionEntry> sessions;
   std::vector<MulticastInterfaceInfo> multicast;
-  std::optional<std::string> remoteNodeInfo;  // nullopt: getNodeInfo times out
+  std::optional<std::string> remoteNodeInfo;  // what getNodeInfo answers; nullopt: it times out
   std::optional<std::string> remoteSelf;
   std::optional<std::vector<PublicKey>> remotePeers, remoteTree;
   std::set<std::string> configuredPeers;

@@ -1,6 +1,9 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <poll.h>
 
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <thread>
 
 #include "core/link/FrameReader.hpp"
@@ -93,6 +96,63 @@ bool rawHandshake(int fd, const SigningKey& key) {
   return rtk::test::sendAll(fd, VersionMetadata{}.encode(key, ""));
 }
 
+// Records peer events and probe outcomes as they arrive on the loop thread.
+struct Recorder {
+  std::mutex m;
+  std::vector<rtk::PeerEvent> events;
+  std::vector<rtk::Outcome<rtk::PeerProbe>> probes;
+  std::vector<std::thread::id> threads;
+  rtk::PeerInterface::PeerEventHandler handler() {
+    return [this](const rtk::PeerEvent& e) {
+      std::lock_guard l(m);
+      events.push_back(e);
+      threads.push_back(std::this_thread::get_id());
+    };
+  }
+  rtk::PeerInterface::ProbeCallback probe() {
+    return [this](rtk::Outcome<rtk::PeerProbe> o) {
+      std::lock_guard l(m);
+      probes.push_back(std::move(o));
+      threads.push_back(std::this_thread::get_id());
+    };
+  }
+  std::size_t eventCount() {
+    std::lock_guard l(m);
+    return events.size();
+  }
+  std::size_t probeCount() {
+    std::lock_guard l(m);
+    return probes.size();
+  }
+  rtk::PeerEvent event(std::size_t i) {
+    std::lock_guard l(m);
+    return events.at(i);
+  }
+  rtk::Outcome<rtk::PeerProbe> probeOutcome(std::size_t i) {
+    std::lock_guard l(m);
+    return probes.at(i);
+  }
+};
+
+// One probe, waited for; fails the test when `done` does not come (or comes twice).
+rtk::Outcome<rtk::PeerProbe> probeOnce(TestNode& node, const std::string& uri, std::chrono::milliseconds timeout = 5s) {
+  Recorder r;
+  node.links->probePeer(uri, timeout, r.probe());
+  CPPUNIT_ASSERT_MESSAGE(uri, waitUntil([&] { return r.probeCount() == 1; }, timeout + kWait));
+  std::this_thread::sleep_for(20ms);
+  CPPUNIT_ASSERT_EQUAL_MESSAGE(uri, std::size_t(1), r.probeCount());
+  return r.probeOutcome(0);
+}
+
+void expectProbeError(TestNode& node, const std::string& uri, Errc code, const std::string& needle,
+                      std::chrono::milliseconds timeout = 5s) {
+  auto o = probeOnce(node, uri, timeout);
+  CPPUNIT_ASSERT_MESSAGE(uri + " answered", o.error.has_value());
+  const std::string what = o.error->what();
+  CPPUNIT_ASSERT_MESSAGE(what + " is " + rtk::errcName(o.error->code()), o.error->code() == code);
+  CPPUNIT_ASSERT_MESSAGE(what + " lacks " + needle, what.find(needle) != std::string::npos);
+}
+
 }  // namespace
 
 class LinkManagerTest : public CppUnit::TestFixture {
@@ -120,6 +180,12 @@ class LinkManagerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(ratesAndUptimeAreReported);
   CPPUNIT_TEST(fiftyFlapsLeaveNoThreadsOrDescriptors);
   CPPUNIT_TEST(stopClosesListenersAndLinks);
+  CPPUNIT_TEST(peerEventsReportUpAndDown);
+  CPPUNIT_TEST(unsubscribeWaitsForARunningHandler);
+  CPPUNIT_TEST(unsubscribeFromInsideAHandler);
+  CPPUNIT_TEST(probeReportsKeyAndRoundTripOverEachTransport);
+  CPPUNIT_TEST(probeFailuresAreReportedOnce);
+  CPPUNIT_TEST(probeTimesOutAndStopFailsPendingProbes);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -534,6 +600,186 @@ class LinkManagerTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT_EQUAL(threads, rtk::test::threadCount());
     CPPUNIT_ASSERT_EQUAL(fds, rtk::test::fdCount());
+  }
+
+  void peerEventsReportUpAndDown() {
+    TestNode a, b;
+    Recorder atA, atB;
+    a.links->subscribePeerEvents(atA.handler());
+    b.links->subscribePeerEvents(atB.handler());
+    auto info = a.links->listen("tcp://127.0.0.1:0");
+    b.links->addPeer(info.uri + "?priority=1");
+    CPPUNIT_ASSERT(waitUntil([&] { return atA.eventCount() == 1 && atB.eventCount() == 1; }, kWait));
+    auto up = atB.event(0);
+    CPPUNIT_ASSERT(up.kind == rtk::PeerEvent::Kind::Up);
+    CPPUNIT_ASSERT(up.key == a.publicKey());
+    CPPUNIT_ASSERT(!up.inbound);
+    CPPUNIT_ASSERT_EQUAL(info.uri, up.uri);  // as getPeers shows it: no query
+    CPPUNIT_ASSERT_EQUAL(b.peers().at(0).uri, up.uri);
+    auto in = atA.event(0);
+    CPPUNIT_ASSERT(in.kind == rtk::PeerEvent::Kind::Up && in.inbound && in.key == b.publicKey());
+    CPPUNIT_ASSERT_EQUAL(a.peers().at(0).uri, in.uri);
+    CPPUNIT_ASSERT(atA.threads[0] != std::this_thread::get_id());
+
+    // We remove the peer: a clean close for us, an error for the other side.
+    b.links->removePeer(info.uri);
+    CPPUNIT_ASSERT(waitUntil([&] { return atA.eventCount() == 2 && atB.eventCount() == 2; }, kWait));
+    auto down = atB.event(1);
+    CPPUNIT_ASSERT(down.kind == rtk::PeerEvent::Kind::Down && down.key == a.publicKey() && down.uri == info.uri);
+    CPPUNIT_ASSERT_EQUAL(std::string(), down.error);
+    auto gone = atA.event(1);
+    CPPUNIT_ASSERT(gone.kind == rtk::PeerEvent::Kind::Down && gone.key == b.publicKey() && gone.inbound);
+    CPPUNIT_ASSERT_MESSAGE(gone.error, !gone.error.empty());
+
+    // Links still up when the manager stops get their Down before stop() returns.
+    b.links->addPeer(info.uri);
+    CPPUNIT_ASSERT(waitUntil([&] { return atB.eventCount() == 3; }, kWait));
+    b.links->stop();
+    CPPUNIT_ASSERT_EQUAL(std::size_t(4), atB.eventCount());
+    CPPUNIT_ASSERT(atB.event(3).kind == rtk::PeerEvent::Kind::Down);
+    expectCode(Errc::Closed, "stopped", [&] { b.links->subscribePeerEvents(atB.handler()); });
+  }
+
+  void unsubscribeWaitsForARunningHandler() {
+    TestNode a, b;
+    std::mutex m;
+    std::condition_variable cv;
+    bool entered = false, open = false;
+    std::atomic<int> calls{0};
+    auto id = b.links->subscribePeerEvents([&](const rtk::PeerEvent&) {
+      ++calls;
+      std::unique_lock l(m);
+      entered = true;
+      cv.notify_all();
+      cv.wait(l, [&] { return open; });
+    });
+    auto info = a.links->listen("tcp://127.0.0.1:0");
+    b.links->addPeer(info.uri);
+    {
+      std::unique_lock l(m);
+      CPPUNIT_ASSERT(cv.wait_for(l, kWait, [&] { return entered; }));
+    }
+    std::atomic<bool> returned{false};
+    auto unsubscriber = std::async(std::launch::async, [&] {
+      b.links->unsubscribePeerEvents(id);
+      returned = true;
+    });
+    std::this_thread::sleep_for(100ms);
+    CPPUNIT_ASSERT(!returned);
+    {
+      std::lock_guard l(m);
+      open = true;
+    }
+    cv.notify_all();
+    CPPUNIT_ASSERT(unsubscriber.wait_for(kWait) == std::future_status::ready);
+    b.links->removePeer(info.uri);  // a Down nobody hears
+    CPPUNIT_ASSERT(waitUntil([&] { return b.peers().empty(); }, kWait));
+    b.links->unsubscribePeerEvents(id);  // unknown now: ignored
+    b.links->unsubscribePeerEvents(12345);
+    CPPUNIT_ASSERT_EQUAL(1, calls.load());
+  }
+
+  void unsubscribeFromInsideAHandler() {
+    TestNode a, b;
+    std::atomic<int> calls{0};
+    std::atomic<std::uint64_t> id{0};
+    Recorder other;
+    id = b.links->subscribePeerEvents([&](const rtk::PeerEvent&) {
+      ++calls;
+      b.links->unsubscribePeerEvents(id);  // must not deadlock
+    });
+    b.links->subscribePeerEvents(other.handler());
+    auto info = a.links->listen("tcp://127.0.0.1:0");
+    b.links->addPeer(info.uri);
+    CPPUNIT_ASSERT(waitUntil([&] { return other.eventCount() == 1; }, kWait));
+    b.links->removePeer(info.uri);
+    CPPUNIT_ASSERT(waitUntil([&] { return other.eventCount() == 2; }, kWait));
+    CPPUNIT_ASSERT_EQUAL(1, calls.load());
+  }
+
+  void probeReportsKeyAndRoundTripOverEachTransport() {
+    rtk::test::TempDir dir;
+    TestNode a, b;
+    Recorder events;
+    b.links->subscribePeerEvents(events.handler());
+    std::vector<std::string> uris;
+    const std::vector<std::string> listen = {"tcp://127.0.0.1:0", "tls://127.0.0.1:0",
+                                             "ws://127.0.0.1:0",  "wss://127.0.0.1:0",
+                                             "unix://" + dir.path() + "/probe.sock", "tcp://127.0.0.1:0?password=pw"};
+    for (const auto& l : listen)
+      uris.push_back(a.links->listen(l).uri);
+    uris.back() += "?password=pw&key=" + a.publicKey().hex();  // a pin and a password, as a peer would use them
+    probeOnce(b, uris[0]);  // warm-up: lazily created process-wide state
+    const std::size_t threads = rtk::test::threadCount();
+    for (const auto& uri : uris) {
+      auto o = probeOnce(b, uri);
+      CPPUNIT_ASSERT_MESSAGE(uri + ": " + (o.error ? o.error->what() : "") + "\n" + b.logs.dump(), o.ok());
+      CPPUNIT_ASSERT_MESSAGE(uri, o.value.key == a.publicKey());
+      CPPUNIT_ASSERT_MESSAGE(uri, o.value.rtt.count() > 0 && o.value.rtt < 5s);
+    }
+    // Through a SOCKS proxy too.
+    rtk::test::SocksProxy proxy("", "");
+    auto viaProxy = probeOnce(b, "socks://127.0.0.1:" + std::to_string(proxy.port()) + "/" + uris[0].substr(6));
+    CPPUNIT_ASSERT_MESSAGE(viaProxy.error ? viaProxy.error->what() : "", viaProxy.ok() && viaProxy.value.key == a.publicKey());
+    proxy.stop();
+    // Nothing was registered, listed or announced on the probing side (the
+    // probed node sees an ordinary short-lived inbound link), and every probe
+    // thread is gone.
+    CPPUNIT_ASSERT_EQUAL(0, b.registry.added());
+    CPPUNIT_ASSERT(a.registry.added() > 0);
+    CPPUNIT_ASSERT(b.peers().empty());
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), events.eventCount());
+    CPPUNIT_ASSERT(waitUntil([&] { return rtk::test::threadCount() <= threads; }, kWait));
+    CPPUNIT_ASSERT(waitUntil([&] { return a.peers().empty(); }, kWait));
+  }
+
+  void probeFailuresAreReportedOnce() {
+    TestNode a, b;
+    auto info = a.links->listen("tcp://127.0.0.1:0");
+    auto pw = a.links->listen("tcp://127.0.0.1:0?password=right");
+    // A bad URI comes through the callback, never thrown.
+    expectProbeError(b, "nonsense", Errc::InvalidArgument, "links: probe: ");
+    expectProbeError(b, "tcp://127.0.0.1:1?priority=x", Errc::InvalidArgument, "priority");
+    expectProbeError(b, "quic://127.0.0.1:1", Errc::NotSupported, "quic");
+    // Pins and passwords are checked as for a peer.
+    auto other = SigningKey::generate().publicKey();
+    expectProbeError(b, info.uri + "?key=" + other.hex(), Errc::Refused,
+                     "links: probe " + info.uri + ": handshake: node public key");
+    expectProbeError(b, pw.uri + "?password=wrong", Errc::Protocol, "password does not match remote side");
+    // Nobody listening.
+    std::string refused;
+    {
+      RawListener closed;
+      refused = closed.uri();
+    }
+    expectProbeError(b, refused, Errc::Refused, "links: probe " + refused + ": dial 127.0.0.1:");
+    // Ourselves.
+    auto own = b.links->listen("tcp://127.0.0.1:0");
+    expectProbeError(b, own.uri, Errc::Refused, "our own public key");
+    expectCode(Errc::InvalidArgument, "no callback", [&] { b.links->probePeer(info.uri, 1s, nullptr); });
+    CPPUNIT_ASSERT_EQUAL(0, b.registry.added());
+  }
+
+  void probeTimesOutAndStopFailsPendingProbes() {
+    TestNode b;
+    RawListener silent;  // accepts, never answers
+    auto start = std::chrono::steady_clock::now();
+    expectProbeError(b, silent.uri(), Errc::Timeout, "links: probe " + silent.uri() + ": timed out after 200 ms", 200ms);
+    auto took = std::chrono::steady_clock::now() - start;
+    CPPUNIT_ASSERT(took >= 200ms && took < 3s);
+
+    Recorder r;
+    for (int i = 0; i < 3; ++i) b.links->probePeer(silent.uri(), 60s, r.probe());
+    std::this_thread::sleep_for(50ms);  // connected, waiting for the handshake
+    b.links->stop();
+    CPPUNIT_ASSERT_EQUAL(std::size_t(3), r.probeCount());  // before stop() returned
+    for (std::size_t i = 0; i < 3; ++i) {
+      auto o = r.probeOutcome(i);
+      CPPUNIT_ASSERT(o.error && o.error->code() == Errc::Closed);
+    }
+    bool called = false;
+    expectCode(Errc::Closed, "stopped", [&] { b.links->probePeer(silent.uri(), 1s, [&](auto) { called = true; }); });
+    CPPUNIT_ASSERT(!called);
   }
 };
 

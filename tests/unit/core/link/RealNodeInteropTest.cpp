@@ -7,6 +7,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
+#include <thread>
+#include <mutex>
 
 #include "core/link/VersionMetadata.hpp"
 #include "support/RealNode.hpp"
@@ -78,6 +80,7 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(weDialTheRealNode);
   CPPUNIT_TEST(theRealNodeDialsUs);
   CPPUNIT_TEST(theRealNodeEnforcesItsAllowedKeys);
+  CPPUNIT_TEST(weProbeTheRealNode);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -214,6 +217,51 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
     // Our side saw the link go down and keeps redialling it.
     CPPUNIT_ASSERT(waitUntil([&] { auto p = us.peer("tcp://127.0.0.1:" + tcpPort); return p && !p->up && !p->lastError.empty(); }, kWait));
     CPPUNIT_ASSERT(nodePeers(node, us.publicKey()).empty());
+  }
+
+  // probePeer against the real node: its key and a round trip over tcp, tls
+  // and ws, pins and passwords honoured, and nothing registered on our side.
+  void weProbeTheRealNode() {
+    auto tcpPort = std::to_string(rtk::test::freeTcpPort()), tlsPort = std::to_string(rtk::test::freeTcpPort()),
+         wsPort = std::to_string(rtk::test::freeTcpPort()), pwPort = std::to_string(rtk::test::freeTcpPort());
+    RealNode node({"",
+                   {"tcp://127.0.0.1:" + tcpPort, "tls://127.0.0.1:" + tlsPort, "ws://127.0.0.1:" + wsPort,
+                    "tcp://127.0.0.1:" + pwPort + "?password=nodepw"},
+                   {},
+                   {}});
+    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + pwPort, kWait));
+    TestNode us;
+    auto probe = [&](const std::string& uri) {
+      std::mutex m;
+      std::vector<rtk::Outcome<rtk::PeerProbe>> got;
+      us.links->probePeer(uri, 10s, [&](rtk::Outcome<rtk::PeerProbe> o) {
+        std::lock_guard l(m);
+        got.push_back(std::move(o));
+      });
+      CPPUNIT_ASSERT_MESSAGE(uri, waitUntil([&] {
+                                    std::lock_guard l(m);
+                                    return !got.empty();
+                                  }, kWait));
+      std::this_thread::sleep_for(50ms);
+      std::lock_guard l(m);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(uri, std::size_t(1), got.size());
+      return got[0];
+    };
+    for (const std::string& uri : {"tcp://127.0.0.1:" + tcpPort + "?key=" + node.key().hex(), "tls://127.0.0.1:" + tlsPort,
+                                  "ws://127.0.0.1:" + wsPort, "tcp://127.0.0.1:" + pwPort + "?password=nodepw"}) {
+      auto o = probe(uri);
+      CPPUNIT_ASSERT_MESSAGE(uri + ": " + (o.error ? o.error->what() : "") + "\n" + us.logs.dump() + node.log(), o.ok());
+      CPPUNIT_ASSERT_MESSAGE(uri, o.value.key == node.key());
+      CPPUNIT_ASSERT_MESSAGE(uri, o.value.rtt > 0ns && o.value.rtt < 5s);
+    }
+    auto wrong = probe("tcp://127.0.0.1:" + pwPort + "?password=ourpw");
+    CPPUNIT_ASSERT(wrong.error && wrong.error->code() == rtk::Errc::Protocol);
+    CPPUNIT_ASSERT_MESSAGE(wrong.error->what(),
+                           std::string(wrong.error->what()).find("password does not match remote side") != std::string::npos);
+    auto pinned = probe("tls://127.0.0.1:" + tlsPort + "?key=" + SigningKey::generate().publicKey().hex());
+    CPPUNIT_ASSERT(pinned.error && pinned.error->code() == rtk::Errc::Refused);
+    CPPUNIT_ASSERT_EQUAL(0, us.registry.added());
+    CPPUNIT_ASSERT(us.peers().empty());
   }
 };
 

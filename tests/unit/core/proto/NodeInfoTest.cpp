@@ -36,6 +36,7 @@ class NodeInfoTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(rejectsWhatIsNotAnObject);
   CPPUNIT_TEST(enforcesTheSizeLimit);
   CPPUNIT_TEST(buildInfoUsesGoNames);
+  CPPUNIT_TEST(runTimeRulesRefuseInsteadOfOverwriting);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -95,6 +96,33 @@ class NodeInfoTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("linux"), std::string(rtk::core::proto::kBuildPlatform));
 #endif
     CPPUNIT_ASSERT(std::string(rtk::core::proto::kBuildVersion).find('.') != std::string::npos);
+  }
+
+  void runTimeRulesRefuseInsteadOfOverwriting() {
+    auto code = [](const std::string& json, bool privacy) {
+      try {
+        NodeInfo::buildAtRunTime(json, privacy);
+      } catch (const rtk::Error& e) {
+        return e.code();
+      }
+      return rtk::Errc::Unknown;
+    };
+    // The same result as the conf for what both accept.
+    CPPUNIT_ASSERT_EQUAL(NodeInfo::build(R"({"n": 5, "hello": "world"})", false),
+                         NodeInfo::buildAtRunTime(R"({"n": 5, "hello": "world"})", false));
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"buildname":"mine"})"), NodeInfo::buildAtRunTime(R"({"buildname":"mine"})", true));
+    // Where the conf overwrites or defaults, run time refuses.
+    for (const char* k : NodeInfo::kBuildKeys)
+      CPPUNIT_ASSERT(code("{\"" + std::string(k) + "\":\"x\"}", false) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(code("", true) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(code("null", true) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(code("[]", true) == rtk::Errc::InvalidArgument);
+    CPPUNIT_ASSERT(code("{\"a\":", true) == rtk::Errc::InvalidArgument);
+    std::string fits = R"({"x":")" + std::string(NodeInfo::kMaxBytes - 8, 'p') + "\"}";
+    CPPUNIT_ASSERT_EQUAL(NodeInfo::kMaxBytes, NodeInfo::buildAtRunTime(fits, true).size());
+    CPPUNIT_ASSERT(code(R"({"x":")" + std::string(NodeInfo::kMaxBytes - 7, 'p') + "\"}", true) ==
+                   rtk::Errc::MessageTooLarge);
+    CPPUNIT_ASSERT(code(fits, false) == rtk::Errc::MessageTooLarge);
   }
 };
 
