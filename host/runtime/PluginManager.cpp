@@ -38,6 +38,7 @@ PluginManager::~PluginManager() {
     stop(RTK_PLUGIN_SIGIL);
     unload(RTK_PLUGIN_SIGIL);
   }
+  for (auto& p : plugins_) closeLibrary(*p);  // records that never ran code
 }
 
 void PluginManager::refuse(Plugin& p, const std::string& reason) {
@@ -198,6 +199,13 @@ void PluginManager::select(const std::vector<std::string>& enabled, const std::m
     refuse(*p, p->path() + ": " + reason);
   }
   order_ = resolution.order;
+  // What will not run needs no code mapped: its record keeps the description.
+  for (const auto& rec : plugins_) {
+    if (rec->handle_ && !contains(order_, rec->name())) {
+      closeLibrary(*rec);
+      rec->descriptor_ = nullptr;
+    }
+  }
   if (!order_.empty()) {
     std::string list;
     for (const auto& n : order_) list += (list.empty() ? "" : ", ") + n;
@@ -394,6 +402,7 @@ void PluginManager::fail(Plugin& p, const std::string& reason) {
 // ---- while the host runs ---------------------------------------------------
 
 void PluginManager::forget(Plugin& p) {
+  closeLibrary(p);
   std::erase(order_, p.name());
   std::erase_if(plugins_, [&](const std::unique_ptr<Plugin>& r) { return r.get() == &p; });
 }
