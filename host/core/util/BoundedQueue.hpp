@@ -1,0 +1,76 @@
+// BoundedQueue — the one hand-off queue between threads in the core: many
+// producers push, one consumer takes everything queued at once.
+//
+// Bounded by a budget of "cost" units (1 per item for a count limit, the
+// payload size for a byte limit): a push that would exceed it is dropped and
+// counted, never blocks. The consumer swaps the whole batch out under the
+// lock and processes it outside, so producers and consumer meet once per
+// batch, not once per item (docs/ARCHITECTURE.md, "Threads").
+//
+// Waking the consumer is the caller's: push() says when the queue was empty,
+// which is exactly when a drain must be scheduled (e.g. one EventLoop::post
+// of a drain task); pushes onto a non-empty queue ride on the drain already
+// scheduled. A taken batch no longer counts against the budget.
+//
+// Thread-safety: every member may be called from any thread; drainInto is
+// meant for one consumer at a time.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+namespace rtk::core {
+
+template <class T>
+class BoundedQueue {
+ public:
+  enum class Push {
+    Dropped,     // over the budget: not queued, counted in dropped()
+    Queued,      // a drain is already due
+    QueuedFirst  // the queue was empty: schedule a drain
+  };
+
+  explicit BoundedQueue(std::size_t capacity) : capacity_(capacity) {}
+  BoundedQueue(const BoundedQueue&) = delete;
+  BoundedQueue& operator=(const BoundedQueue&) = delete;
+
+  Push push(T item, std::size_t cost = 1) {
+    std::lock_guard lock(mutex_);
+    if (queuedCost_ + cost > capacity_) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return Push::Dropped;
+    }
+    queuedCost_ += cost;
+    items_.push_back(std::move(item));
+    return items_.size() == 1 ? Push::QueuedFirst : Push::Queued;
+  }
+
+  // Replaces `batch` with every queued item, in push order. Keep one vector
+  // per consumer: the two swap storage, so neither side reallocates.
+  void drainInto(std::vector<T>& batch) {
+    batch.clear();
+    std::lock_guard lock(mutex_);
+    batch.swap(items_);
+    queuedCost_ = 0;
+  }
+
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  std::size_t capacity() const { return capacity_; }
+  // The cost currently queued.
+  std::size_t queuedCost() const {
+    std::lock_guard lock(mutex_);
+    return queuedCost_;
+  }
+
+ private:
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::vector<T> items_;
+  std::size_t queuedCost_ = 0;
+  std::atomic<std::uint64_t> dropped_{0};
+};
+
+}  // namespace rtk::core
