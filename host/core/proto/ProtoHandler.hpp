@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "core/proto/ProtoDispatcher.hpp"
+#include "core/util/BoundedQueue.hpp"
 #include "core/util/EventLoop.hpp"
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_interface.hpp"
@@ -116,6 +117,10 @@ class ProtoHandler {
 
  private:
   struct Waiter;
+  struct Inbound {
+    PublicKey from;
+    Bytes message;
+  };
   Bytes waitFor(RequestKind kind, const PublicKey& key, std::chrono::milliseconds timeout,
                 std::chrono::nanoseconds* rtt);
   Clock::time_point now() const { return now_ ? now_() : Clock::now(); }
@@ -125,9 +130,7 @@ class ProtoHandler {
   std::string nodeInfo_;
   std::function<Clock::time_point()> now_;
   std::chrono::milliseconds sweepInterval_;
-  std::size_t maxQueued_;
-  std::atomic<std::size_t> queued_{0};
-  std::atomic<std::uint64_t> queueDrops_{0};
+  BoundedQueue<Inbound> inbox_;  // handleMessage → the proto thread, one drain task per batch
   std::atomic<bool> closed_{false};
   std::mutex waitersMutex_;
   std::set<std::shared_ptr<Waiter>> waiters_;
