@@ -1,12 +1,11 @@
 #include "LwipStack.hpp"
 
-#include <pthread.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <thread>
 
 #include "NodeStack.hpp"
 #include "lwip/init.h"
@@ -57,14 +56,13 @@ void LwipStack::releaseNode() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
   log_.debug("stack thread stopped");
   if (gCurrent.get() == this) gCurrent.reset();
 }
 
 LwipStack::LwipStack(Log log) : log_(std::move(log)) {
-  thread_ = std::thread([this] { run(); });
-  threadId_ = thread_.get_id();
+  thread_.start("rtk-netstack", [this] { run(); });
 }
 
 LwipStack::~LwipStack() {
@@ -73,13 +71,10 @@ LwipStack::~LwipStack() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) {
-    if (inStackThread()) {
-      thread_.detach();
-    } else {
-      thread_.join();
-    }
-  }
+  // releaseNode() joined already unless a node never released: the registry
+  // holds a reference while any node does, so this never runs on the stack
+  // thread.
+  thread_.join();
 }
 
 void LwipStack::post(Task task) { postIfRunning(std::move(task)); }
@@ -132,7 +127,6 @@ bool LwipStack::loopbackPending() const {
 }
 
 void LwipStack::run() {
-  pthread_setname_np(pthread_self(), "rtk-netstack");
   gStackThread.store(std::this_thread::get_id());
   std::call_once(gLwipInitOnce, [] { lwip_init(); });
   log_.debug("stack thread started");

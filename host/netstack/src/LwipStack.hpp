@@ -25,12 +25,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
 
 #include "core/util/Bytes.hpp"
+#include "core/util/Thread.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/log.hpp"
 
@@ -72,7 +72,7 @@ class LwipStack {
   std::uint64_t addNode(NodeStack* node);
   void removeNode(std::uint64_t nodeId);
 
-  bool inStackThread() const { return std::this_thread::get_id() == threadId_; }
+  bool inStackThread() const { return thread_.isCurrent(); }
   const Log& log() const { return log_; }
 
   // Packets dropped because the input queue was full.
@@ -119,8 +119,7 @@ class LwipStack {
   bool loopbackPending() const;
 
   Log log_;
-  std::thread::id threadId_;
-  std::thread thread_;
+  core::Thread thread_;  // rtk-netstack
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,7 +1,5 @@
 #include "NodeStack.hpp"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
@@ -76,7 +74,7 @@ void NodeStack::start() {
     stack_->releaseNode();
     throw;
   }
-  sender_ = std::thread([this] { senderLoop(); });
+  sender_.start("rtk-netstack-tx", [this] { senderLoop(); });
   // Received packets: check the cheap things on the core's thread, then hand
   // the buffer (moved, not copied) to the stack thread.
   std::weak_ptr<NodeStack> weak = weak_from_this();
@@ -109,7 +107,7 @@ void NodeStack::close() {
     senderStop_ = true;
   }
   outWake_.notify_all();
-  if (sender_.joinable()) sender_.join();
+  sender_.join();
   stack_->releaseNode();
   log_.info("netstack: closed ", formatAddress(address_));
 }
@@ -253,7 +251,6 @@ void NodeStack::queueOutput(core::Bytes packet) {
 }
 
 void NodeStack::senderLoop() {
-  pthread_setname_np(pthread_self(), "rtk-netstack-tx");
   std::vector<core::Bytes> batch;
   for (;;) {
     {

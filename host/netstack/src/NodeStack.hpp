@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -92,7 +91,7 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   std::size_t outBytes_ = 0;
   std::uint64_t outputDrops_ = 0;
   bool senderStop_ = false;
-  std::thread sender_;
+  core::Thread sender_;  // rtk-netstack-tx
 };
 
 }  // namespace rtk::netstack::detail
