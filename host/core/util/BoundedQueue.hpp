@@ -7,16 +7,18 @@
 // lock and processes it outside, so producers and consumer meet once per
 // batch, not once per item (docs/ARCHITECTURE.md, "Threads").
 //
-// Waking the consumer is the caller's: push() says when the queue was empty,
-// which is exactly when a drain must be scheduled (e.g. one EventLoop::post
-// of a drain task); pushes onto a non-empty queue ride on the drain already
-// scheduled. A taken batch no longer counts against the budget.
+// Two ways to consume. On an EventLoop: push() says when the queue was
+// empty, which is exactly when a drain task must be posted; pushes onto a
+// non-empty queue ride on the drain already posted. On a thread of its own:
+// waitDrainInto() sleeps until there is a batch or the queue is closed.
+// A taken batch no longer counts against the budget.
 //
 // Thread-safety: every member may be called from any thread; drainInto is
 // meant for one consumer at a time.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -37,15 +39,30 @@ class BoundedQueue {
   BoundedQueue(const BoundedQueue&) = delete;
   BoundedQueue& operator=(const BoundedQueue&) = delete;
 
+  // Dropped (and counted) too once the queue is closed.
   Push push(T item, std::size_t cost = 1) {
-    std::lock_guard lock(mutex_);
-    if (queuedCost_ + cost > capacity_) {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-      return Push::Dropped;
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_ || queuedCost_ + cost > capacity_) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        return Push::Dropped;
+      }
+      queuedCost_ += cost;
+      items_.push_back(std::move(item));
+      if (items_.size() > 1) return Push::Queued;
     }
-    queuedCost_ += cost;
-    items_.push_back(std::move(item));
-    return items_.size() == 1 ? Push::QueuedFirst : Push::Queued;
+    ready_.notify_one();
+    return Push::QueuedFirst;
+  }
+
+  // Later pushes are dropped; a consumer in waitDrainInto wakes up. What is
+  // queued stays to be drained.
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    ready_.notify_all();
   }
 
   // Replaces `batch` with every queued item, in push order. Keep one vector
@@ -55,6 +72,18 @@ class BoundedQueue {
     std::lock_guard lock(mutex_);
     batch.swap(items_);
     queuedCost_ = 0;
+  }
+
+  // As drainInto, after waiting for at least one item. False, with `batch`
+  // empty, once the queue is closed and everything was drained.
+  bool waitDrainInto(std::vector<T>& batch) {
+    batch.clear();
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [this] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return false;
+    batch.swap(items_);
+    queuedCost_ = 0;
+    return true;
   }
 
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
@@ -68,8 +97,10 @@ class BoundedQueue {
  private:
   const std::size_t capacity_;
   mutable std::mutex mutex_;
+  std::condition_variable ready_;
   std::vector<T> items_;
   std::size_t queuedCost_ = 0;
+  bool closed_ = false;
   std::atomic<std::uint64_t> dropped_{0};
 };
 

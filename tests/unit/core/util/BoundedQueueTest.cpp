@@ -18,6 +18,8 @@ class BoundedQueueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(drainTakesEverythingInPushOrder);
   CPPUNIT_TEST(drainFreesTheBudget);
   CPPUNIT_TEST(manyProducersLoseNothingUnderTheBudget);
+  CPPUNIT_TEST(waitingConsumerGetsEverythingThenTheClose);
+  CPPUNIT_TEST(pushAfterCloseIsDropped);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -103,6 +105,38 @@ class BoundedQueueTest : public CppUnit::TestFixture {
     }
     std::sort(all.begin(), all.end());
     for (int i = 0; i < kProducers * kEach; ++i) CPPUNIT_ASSERT_EQUAL(i, all[i]);
+  }
+
+  void waitingConsumerGetsEverythingThenTheClose() {
+    BoundedQueue<int> q(100000);
+    std::vector<int> received;
+    int emptyBatches = 0;
+    std::thread consumer([&] {
+      std::vector<int> batch;
+      while (q.waitDrainInto(batch)) {
+        if (batch.empty()) ++emptyBatches;
+        received.insert(received.end(), batch.begin(), batch.end());
+      }
+    });
+    for (int i = 0; i < 20000; ++i) q.push(i);
+    q.close();  // what is queued is still delivered
+    consumer.join();
+    CPPUNIT_ASSERT_EQUAL(0, emptyBatches);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(20000), received.size());
+    for (int i = 0; i < 20000; ++i) CPPUNIT_ASSERT_EQUAL(i, received[i]);
+  }
+
+  void pushAfterCloseIsDropped() {
+    BoundedQueue<int> q(10);
+    q.push(1);
+    q.close();
+    CPPUNIT_ASSERT(Push::Dropped == q.push(2));
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), q.dropped());
+    std::vector<int> batch;
+    CPPUNIT_ASSERT(q.waitDrainInto(batch));
+    CPPUNIT_ASSERT((batch == std::vector<int>{1}));
+    CPPUNIT_ASSERT(!q.waitDrainInto(batch));
+    CPPUNIT_ASSERT(batch.empty());
   }
 };
 
