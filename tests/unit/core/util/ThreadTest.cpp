@@ -1,10 +1,11 @@
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <dirent.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
@@ -18,34 +19,22 @@ using rtk::core::Thread;
 
 namespace {
 
-std::vector<std::string> threadNames() {
-  std::vector<std::string> names;
-  if (DIR* dir = ::opendir("/proc/self/task")) {
-    while (dirent* entry = ::readdir(dir)) {
-      if (entry->d_name[0] == '.') continue;
-      std::ifstream comm(std::string("/proc/self/task/") + entry->d_name + "/comm");
-      std::string name;
-      std::getline(comm, name);
-      names.push_back(name);
-    }
-    ::closedir(dir);
-  }
-  return names;
+// The name the kernel shows for one of our threads.
+std::string commOf(pid_t tid) {
+  std::ifstream comm("/proc/self/task/" + std::to_string(tid) + "/comm");
+  std::string name;
+  std::getline(comm, name);
+  return name;
 }
 
-bool hasThread(const std::string& name) {
-  for (const auto& n : threadNames())
-    if (n == name) return true;
-  return false;
-}
-
-rtk::Errc errcOf(const std::function<void()>& f) {
+void assertFailsWith(rtk::Errc expected, const std::function<void()>& f) {
   try {
     f();
   } catch (const rtk::Error& e) {
-    return e.code();
+    CPPUNIT_ASSERT_EQUAL(std::string(rtk::errcName(expected)), std::string(rtk::errcName(e.code())));
+    return;
   }
-  return rtk::Errc::Unknown;
+  CPPUNIT_FAIL("expected an rtk::Error");
 }
 
 }  // namespace
@@ -63,23 +52,28 @@ class ThreadTest : public CppUnit::TestFixture {
 
  public:
   void nameIsVisibleWhileTheBodyRuns() {
+    std::promise<pid_t> tid;
     std::promise<void> release;
     auto released = release.get_future().share();
-    Thread t("rtk-test-name", [released] { released.wait(); });
-    CPPUNIT_ASSERT(hasThread("rtk-test-name"));
+    Thread t("rtk-test-name", [&tid, released] {
+      tid.set_value(::gettid());
+      released.wait();
+    });
+    const pid_t id = tid.get_future().get();
+    CPPUNIT_ASSERT_EQUAL(std::string("rtk-test-name"), commOf(id));
     CPPUNIT_ASSERT_EQUAL(std::string("rtk-test-name"), t.name());
     CPPUNIT_ASSERT(t.joinable());
     release.set_value();
     t.join();
     CPPUNIT_ASSERT(!t.joinable());
-    CPPUNIT_ASSERT(!hasThread("rtk-test-name"));
+    CPPUNIT_ASSERT(commOf(id).empty());  // the task is gone
   }
 
   void badNamesAreRefused() {
     auto body = [] {};
-    CPPUNIT_ASSERT(rtk::Errc::InvalidArgument == errcOf([&] { Thread("rtk-sixteen-chars", body); }));
-    CPPUNIT_ASSERT(rtk::Errc::InvalidArgument == errcOf([&] { Thread("worker", body); }));
-    CPPUNIT_ASSERT(rtk::Errc::InvalidArgument == errcOf([&] { Thread("", body); }));
+    assertFailsWith(rtk::Errc::InvalidArgument, [&] { Thread("rtk-sixteen-chars", body); });
+    assertFailsWith(rtk::Errc::InvalidArgument, [&] { Thread("worker", body); });
+    assertFailsWith(rtk::Errc::InvalidArgument, [&] { Thread("", body); });
     Thread fifteen("rtk-fifteen-chr", body);  // exactly the limit
     CPPUNIT_ASSERT_EQUAL(std::size_t(15), fifteen.name().size());
   }
@@ -110,20 +104,25 @@ class ThreadTest : public CppUnit::TestFixture {
   }
 
   void joinFromTheThreadItselfIsRefused() {
-    std::promise<rtk::Errc> result;
+    std::promise<std::string> result;  // what join() from the thread itself threw
     std::atomic<bool> go{false}, sawItself{false};
     Thread t;
     Thread* self = &t;
     t.start("rtk-test-self", [&] {
       while (!go.load()) std::this_thread::sleep_for(1ms);
       sawItself = self->isCurrent();
-      result.set_value(errcOf([&] { self->join(); }));
+      try {
+        self->join();
+        result.set_value("returned");
+      } catch (const rtk::Error& e) {
+        result.set_value(rtk::errcName(e.code()));
+      }
     });
     CPPUNIT_ASSERT(!t.isCurrent());
     go = true;
     auto outcome = result.get_future();
     CPPUNIT_ASSERT(outcome.wait_for(10s) == std::future_status::ready);
-    CPPUNIT_ASSERT(rtk::Errc::InvalidArgument == outcome.get());
+    CPPUNIT_ASSERT_EQUAL(std::string(rtk::errcName(rtk::Errc::InvalidArgument)), outcome.get());
     t.join();
     CPPUNIT_ASSERT(sawItself.load());
   }
@@ -141,9 +140,9 @@ class ThreadTest : public CppUnit::TestFixture {
 
   void startTwiceIsRefused() {
     Thread t("rtk-test-twice", [] {});
-    CPPUNIT_ASSERT(rtk::Errc::AlreadyExists == errcOf([&] { t.start("rtk-test-twice", [] {}); }));
+    assertFailsWith(rtk::Errc::AlreadyExists, [&] { t.start("rtk-test-twice", [] {}); });
     t.join();
-    CPPUNIT_ASSERT(rtk::Errc::AlreadyExists == errcOf([&] { t.start("rtk-test-twice", [] {}); }));
+    assertFailsWith(rtk::Errc::AlreadyExists, [&] { t.start("rtk-test-twice", [] {}); });
   }
 
   void neverStartedJoinsAsNoOp() {
