@@ -3,7 +3,9 @@
 //
 // Bounded by a budget of "cost" units (1 per item for a count limit, the
 // payload size for a byte limit): a push that would exceed it is dropped and
-// counted, never blocks. The consumer swaps the whole batch out under the
+// counted, never blocks. pushWaiting() is the exception, for the one
+// producer that must slow down rather than lose data (a link's inbound
+// frames: the wait is TCP backpressure). The consumer swaps the whole batch out under the
 // lock and processes it outside, so producers and consumer meet once per
 // batch, not once per item (docs/ARCHITECTURE.md, "Threads").
 //
@@ -55,23 +57,45 @@ class BoundedQueue {
     return Push::QueuedFirst;
   }
 
-  // Later pushes are dropped; a consumer in waitDrainInto wakes up. What is
-  // queued stays to be drained.
+  // Waits for room instead of dropping; Dropped only once closed. An item
+  // costlier than the whole budget still gets in, alone.
+  Push pushWaiting(T item, std::size_t cost = 1) {
+    {
+      std::unique_lock lock(mutex_);
+      space_.wait(lock, [&] { return closed_ || queuedCost_ + cost <= capacity_ || items_.empty(); });
+      if (closed_) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        return Push::Dropped;
+      }
+      queuedCost_ += cost;
+      items_.push_back(std::move(item));
+      if (items_.size() > 1) return Push::Queued;
+    }
+    ready_.notify_one();
+    return Push::QueuedFirst;
+  }
+
+  // Later pushes are dropped; a consumer in waitDrainInto and producers in
+  // pushWaiting wake up. What is queued stays to be drained.
   void close() {
     {
       std::lock_guard lock(mutex_);
       closed_ = true;
     }
     ready_.notify_all();
+    space_.notify_all();
   }
 
   // Replaces `batch` with every queued item, in push order. Keep one vector
   // per consumer: the two swap storage, so neither side reallocates.
   void drainInto(std::vector<T>& batch) {
     batch.clear();
-    std::lock_guard lock(mutex_);
-    batch.swap(items_);
-    queuedCost_ = 0;
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(items_);
+      queuedCost_ = 0;
+    }
+    space_.notify_all();
   }
 
   // As drainInto, after waiting for at least one item. False, with `batch`
@@ -83,6 +107,8 @@ class BoundedQueue {
     if (items_.empty()) return false;
     batch.swap(items_);
     queuedCost_ = 0;
+    lock.unlock();
+    space_.notify_all();
     return true;
   }
 
@@ -97,7 +123,8 @@ class BoundedQueue {
  private:
   const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::condition_variable ready_;
+  std::condition_variable ready_;  // waitDrainInto
+  std::condition_variable space_;  // pushWaiting
   std::vector<T> items_;
   std::size_t queuedCost_ = 0;
   bool closed_ = false;

@@ -1,6 +1,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +22,8 @@ class BoundedQueueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(manyProducersLoseNothingUnderTheBudget);
   CPPUNIT_TEST(waitingConsumerGetsEverythingThenTheClose);
   CPPUNIT_TEST(pushAfterCloseIsDropped);
+  CPPUNIT_TEST(pushWaitingWaitsForADrain);
+  CPPUNIT_TEST(closeReleasesAWaitingProducer);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -137,6 +141,37 @@ class BoundedQueueTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT((batch == std::vector<int>{1}));
     CPPUNIT_ASSERT(!q.waitDrainInto(batch));
     CPPUNIT_ASSERT(batch.empty());
+  }
+
+  void pushWaitingWaitsForADrain() {
+    BoundedQueue<int> q(2);
+    q.push(1);
+    q.push(2);
+    std::atomic<bool> pushed{false};
+    std::thread producer([&] {
+      q.pushWaiting(3);
+      pushed = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CPPUNIT_ASSERT(!pushed.load());  // full: still waiting
+    std::vector<int> batch;
+    q.drainInto(batch);
+    producer.join();
+    CPPUNIT_ASSERT(pushed.load());
+    q.drainInto(batch);
+    CPPUNIT_ASSERT((batch == std::vector<int>{3}));
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), q.dropped());
+  }
+
+  void closeReleasesAWaitingProducer() {
+    BoundedQueue<int> q(1);
+    q.push(1);
+    Push result = Push::Queued;
+    std::thread producer([&] { result = q.pushWaiting(2); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    q.close();
+    producer.join();
+    CPPUNIT_ASSERT(Push::Dropped == result);
   }
 };
 
