@@ -112,6 +112,10 @@ class BoundedQueue {
     return true;
   }
 
+  bool empty() const {
+    std::lock_guard lock(mutex_);
+    return items_.empty();
+  }
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
   std::size_t capacity() const { return capacity_; }
   // The cost currently queued.

@@ -18,11 +18,6 @@ namespace rtk::netstack::detail {
 
 namespace {
 
-// Received packets waiting for the stack thread, in bytes. Above this the
-// stack is not keeping up: packets are dropped (TCP treats it as loss) rather
-// than queued without bound.
-constexpr std::size_t kInboundLimitBytes = 64u << 20;
-
 // The process-wide registry: the running stack, and the thread that may
 // touch lwIP. acquireNode/releaseNode hold gRegistryMutex across starting and
 // joining the thread, so two threads never run lwIP at once.
@@ -92,25 +87,16 @@ bool LwipStack::postIfRunning(Task task) {
 }
 
 void LwipStack::deliver(std::uint64_t nodeId, core::Bytes packet) {
-  bool wasIdle;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    if (inboundBytes_ + packet.size() > kInboundLimitBytes) {
-      ++inputDrops_;
-      return;
-    }
-    wasIdle = tasks_.empty() && inbound_.empty();
-    inboundBytes_ += packet.size();
-    inbound_.push_back(Inbound{nodeId, std::move(packet)});
-  }
-  if (wasIdle) wake_.notify_one();
+  const std::size_t cost = packet.size();
+  if (inbound_.push(Inbound{nodeId, std::move(packet)}, cost) != core::BoundedQueue<Inbound>::Push::QueuedFirst)
+    return;
+  // The stack thread tests inbound_ under mutex_ before it sleeps: taking
+  // mutex_ here means it either saw the packet or is asleep for the notify.
+  { std::lock_guard lock(mutex_); }
+  wake_.notify_one();
 }
 
-std::uint64_t LwipStack::inputDrops() const {
-  std::lock_guard lock(mutex_);
-  return inputDrops_;
-}
+std::uint64_t LwipStack::inputDrops() const { return inbound_.dropped(); }
 
 std::uint64_t LwipStack::addNode(NodeStack* node) {
   auto id = nextNodeId_++;
@@ -150,8 +136,7 @@ void LwipStack::run() {
       }
       if (stopping_ && tasks_.empty() && inbound_.empty()) break;
       tasks.swap(tasks_);
-      inbound.swap(inbound_);
-      inboundBytes_ = 0;
+      inbound_.drainInto(inbound);
     }
     for (auto& in : inbound) {
       auto it = nodeMap_.find(in.nodeId);

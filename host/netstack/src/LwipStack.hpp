@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/util/BoundedQueue.hpp"
 #include "core/util/Bytes.hpp"
 #include "core/util/Thread.hpp"
 #include "ratatoskr/error.hpp"
@@ -124,13 +125,15 @@ class LwipStack {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Task> tasks_;
+  static constexpr std::size_t kInboundLimitBytes = 64u << 20;
   struct Inbound {
     std::uint64_t nodeId;
     core::Bytes packet;
   };
-  std::vector<Inbound> inbound_;
-  std::size_t inboundBytes_ = 0;
-  std::uint64_t inputDrops_ = 0;
+  // Received packets for lwIP. Above the limit the stack is not keeping up:
+  // packets are dropped (TCP treats it as loss) rather than queued without
+  // bound. Its lock nests inside mutex_, never the other way.
+  core::BoundedQueue<Inbound> inbound_{kInboundLimitBytes};
   bool stopping_ = false;
   int nodes_ = 0;  // guarded by the process-wide registry mutex
 
