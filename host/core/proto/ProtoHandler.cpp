@@ -58,12 +58,12 @@ void ProtoHandler::scheduleSweep() {
 void ProtoHandler::handleMessage(const PublicKey& from, Bytes message) {
   if (closed_.load(std::memory_order_relaxed)) return;
   auto pushed = inbox_.push(Inbound{from, std::move(message)});
-  if (pushed == BoundedQueue<Inbound>::Push::Dropped) {
+  if (pushed == QueuePush::Dropped) {
     if (inbox_.dropped() % 1024 == 1)
       log_.debug("inbound queue full (", inbox_.capacity(), " messages): dropping proto messages");
     return;
   }
-  if (pushed != BoundedQueue<Inbound>::Push::QueuedFirst) return;
+  if (pushed != QueuePush::QueuedFirst) return;
   loop_.post([this] {
     std::vector<Inbound> batch;
     inbox_.drainInto(batch);

@@ -101,7 +101,7 @@ void Peer::answerSigReq(const wire::SigReq& req) {
 
 void Peer::deliver(Inbound message) {
   // Waits while the inbox is full; Dropped once removed or stopping (the link is going away).
-  if (inbox_.pushWaiting(std::move(message)) != BoundedQueue<Inbound>::Push::QueuedFirst) return;
+  if (inbox_.pushWaiting(std::move(message)) != QueuePush::QueuedFirst) return;
   loop_->post([router = router_, self = shared_from_this()] { router->drainInbox(self); });
 }
 

@@ -228,13 +228,13 @@ void Router::sendTraffic(const PublicKey& dest, Bytes payload) {
     return;
   }
   switch (sends_.push(Send{dest, std::move(payload)})) {
-    case BoundedQueue<Send>::Push::Dropped:
+    case QueuePush::Dropped:
       log_.trace("router: dropping a packet: ", config_.limits.maxPendingSends, " sends pending");
       return;
-    case BoundedQueue<Send>::Push::QueuedFirst:
+    case QueuePush::QueuedFirst:
       loop_->post([this] { drainSends(); });
       return;
-    case BoundedQueue<Send>::Push::Queued:
+    case QueuePush::Queued:
       return;
   }
 }

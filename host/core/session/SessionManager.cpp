@@ -72,7 +72,7 @@ SessionManager::SessionManager(const crypto::SigningKey& key, router::PacketNetw
     if (!gate->target) return;
     SessionManager& self = *gate->target;
     const std::size_t cost = payload.size() + kQueueEntryCost;
-    if (self.inbound_.push(Queued{source, std::move(payload)}, cost) == BoundedQueue<Queued>::Push::QueuedFirst)
+    if (self.inbound_.push(Queued{source, std::move(payload)}, cost) == QueuePush::QueuedFirst)
       self.loop_.post([&self] { self.drainInbound(); });
   });
 }
@@ -112,7 +112,7 @@ void SessionManager::writeTo(const PublicKey& dest, Bytes message) {
     return;
   }
   const std::size_t cost = message.size() + kQueueEntryCost;
-  if (outbound_.push(Queued{dest, std::move(message)}, cost) == BoundedQueue<Queued>::Push::QueuedFirst)
+  if (outbound_.push(Queued{dest, std::move(message)}, cost) == QueuePush::QueuedFirst)
     loop_.post([this] { drainOutbound(); });
 }
 

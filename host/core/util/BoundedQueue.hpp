@@ -28,14 +28,17 @@
 
 namespace rtk::core {
 
+// What a push did; one type for every BoundedQueue<T>.
+enum class QueuePush {
+  Dropped,     // over the budget or closed: not queued, counted in dropped()
+  Queued,      // a drain is already due
+  QueuedFirst  // the queue was empty: schedule a drain
+};
+
 template <class T>
 class BoundedQueue {
  public:
-  enum class Push {
-    Dropped,     // over the budget: not queued, counted in dropped()
-    Queued,      // a drain is already due
-    QueuedFirst  // the queue was empty: schedule a drain
-  };
+  using Push = QueuePush;
 
   explicit BoundedQueue(std::size_t capacity) : capacity_(capacity) {}
   BoundedQueue(const BoundedQueue&) = delete;

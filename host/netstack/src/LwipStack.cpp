@@ -88,7 +88,7 @@ bool LwipStack::postIfRunning(Task task) {
 
 void LwipStack::deliver(std::uint64_t nodeId, core::Bytes packet) {
   const std::size_t cost = packet.size();
-  if (inbound_.push(Inbound{nodeId, std::move(packet)}, cost) != core::BoundedQueue<Inbound>::Push::QueuedFirst)
+  if (inbound_.push(Inbound{nodeId, std::move(packet)}, cost) != core::QueuePush::QueuedFirst)
     return;
   // The stack thread tests inbound_ under mutex_ before it sleeps: taking
   // mutex_ here means it either saw the packet or is asleep for the notify.

@@ -10,7 +10,7 @@
 #include "core/util/BoundedQueue.hpp"
 
 using rtk::core::BoundedQueue;
-using Push = BoundedQueue<int>::Push;
+using Push = rtk::core::QueuePush;
 
 class BoundedQueueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(BoundedQueueTest);
