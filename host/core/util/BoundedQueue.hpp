@@ -46,36 +46,16 @@ class BoundedQueue {
 
   // Dropped (and counted) too once the queue is closed.
   Push push(T item, std::size_t cost = 1) {
-    {
-      std::lock_guard lock(mutex_);
-      if (closed_ || queuedCost_ + cost > capacity_) {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-        return Push::Dropped;
-      }
-      queuedCost_ += cost;
-      items_.push_back(std::move(item));
-      if (items_.size() > 1) return Push::Queued;
-    }
-    ready_.notify_one();
-    return Push::QueuedFirst;
+    std::unique_lock lock(mutex_);
+    return enqueue(lock, std::move(item), cost);
   }
 
-  // Waits for room instead of dropping; Dropped only once closed. An item
-  // costlier than the whole budget still gets in, alone.
+  // Waits for room instead of dropping; Dropped once closed, or when the
+  // item alone is costlier than the whole budget (it could never fit).
   Push pushWaiting(T item, std::size_t cost = 1) {
-    {
-      std::unique_lock lock(mutex_);
-      space_.wait(lock, [&] { return closed_ || queuedCost_ + cost <= capacity_ || items_.empty(); });
-      if (closed_) {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-        return Push::Dropped;
-      }
-      queuedCost_ += cost;
-      items_.push_back(std::move(item));
-      if (items_.size() > 1) return Push::Queued;
-    }
-    ready_.notify_one();
-    return Push::QueuedFirst;
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return closed_ || queuedCost_ + cost <= capacity_ || items_.empty(); });
+    return enqueue(lock, std::move(item), cost);
   }
 
   // Later pushes are dropped; a consumer in waitDrainInto and producers in
@@ -128,6 +108,20 @@ class BoundedQueue {
   }
 
  private:
+  // Releases `lock` before waking a waiting consumer.
+  Push enqueue(std::unique_lock<std::mutex>& lock, T item, std::size_t cost) {
+    if (closed_ || queuedCost_ + cost > capacity_) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return Push::Dropped;
+    }
+    queuedCost_ += cost;
+    items_.push_back(std::move(item));
+    if (items_.size() > 1) return Push::Queued;
+    lock.unlock();
+    ready_.notify_one();
+    return Push::QueuedFirst;
+  }
+
   const std::size_t capacity_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;  // waitDrainInto
