@@ -3,10 +3,10 @@
 #include "ratatoskr/node.hpp"
 
 #include <algorithm>
-#include <future>
 #include <mutex>
-#include <thread>
 
+#include "CancelCloser.hpp"
+#include "CoreStopper.hpp"
 #include "core/address/Address.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
@@ -41,10 +41,11 @@ struct ExtraHandler {
 struct Node::Impl {
   NodeOptions options;
   Log log;
-  // Shared: a stop that outlives coreStopTimeout keeps the core alive on its
-  // own thread after the node is gone (see stopCore).
-  std::shared_ptr<core::node::Core> core;
+  std::shared_ptr<core::node::Core> core;  // shared with the stopper
   std::unique_ptr<netstack::Netstack> stack;
+  // Declared after the core and the netstack: destroyed (joined) before them.
+  std::unique_ptr<CoreStopper> stopper;  // only with a coreStopTimeout
+  std::shared_ptr<CancelCloser> cancelCloser = std::make_shared<CancelCloser>();
 
   mutable std::mutex adminMutex;
   // Null when off. Shared: removeAdminHandler waits for running calls with
@@ -82,19 +83,14 @@ void Node::Impl::stopCore(std::vector<std::string>& errors) {
     collect(errors, "core", [&] { core->stop(); });
     return;
   }
-  // The stopping thread owns a reference to the core: when the deadline
-  // passes, close() returns and the node may be destroyed while the core is
-  // still stopping; the core is destroyed when its stop finishes.
-  auto done = std::async(std::launch::async, [stopping = core] { stopping->stop(); });
-  if (done.wait_for(options.coreStopTimeout) == std::future_status::timeout) {
+  // Joined, not detached (see CoreStopper.hpp): close() returns at the
+  // deadline, the node's destructor waits for the stop to finish.
+  stopper = std::make_unique<CoreStopper>(core);
+  bool finished = true;  // also when the stop failed: collect reports that
+  collect(errors, "core", [&] { finished = stopper->waitFor(options.coreStopTimeout); });
+  if (!finished)
     errors.push_back("core: did not stop within " + std::to_string(options.coreStopTimeout.count()) +
                      " ms (still stopping in the background)");
-    // The future's destructor would wait; keep it alive in a detached waiter
-    // that owns it, so close() returns at the deadline.
-    std::thread([f = std::move(done)]() mutable { f.wait(); }).detach();
-    return;
-  }
-  collect(errors, "core", [&] { done.get(); });
 }
 
 std::shared_ptr<Node> Node::create(NodeOptions options) {
@@ -119,21 +115,27 @@ std::shared_ptr<Node> Node::create(NodeOptions options) {
     node->impl_->closed = true;  // the destructor's close() must not hide this error
     try {
       node->close();
-    } catch (...) {
+    } catch (const std::exception& e) {
+      node->impl_->log.warn("closing after the admin socket failed to start: ", e.what());
     }
     throw;
   }
-  std::weak_ptr<Node> weak = node;
-  node->impl_->cancelRegistration = node->impl_->options.cancel.onCancel([weak] {
-    // Close on a thread of its own: the canceller may hold locks a close would need.
-    if (auto self = weak.lock()) std::thread([self] {
+  // The closer gets a plain pointer: ~Node joins it before the node is gone.
+  Node* raw = node.get();
+  node->impl_->cancelRegistration =
+      node->impl_->options.cancel.onCancel([closer = node->impl_->cancelCloser, raw, log = node->impl_->log] {
         try {
-          self->close();
+          closer->fire([raw] {
+            try {
+              raw->close();
+            } catch (const std::exception& e) {
+              raw->impl_->log.warn("automatic close on cancellation: ", e.what());
+            }
+          });
         } catch (const std::exception& e) {
-          self->impl_->log.warn("automatic close on cancellation: ", e.what());
+          log.error("cannot close on cancellation: ", e.what());  // the node may be gone: not raw
         }
-      }).detach();
-  });
+      });
   node->impl_->log.info("node started: address ", formatAddress(node->address()));
   return node;
 }
@@ -142,6 +144,7 @@ Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Node::~Node() {
   impl_->cancelRegistration.reset();
+  impl_->cancelCloser->disarmAndJoin();
   try {
     close();
   } catch (const std::exception&) {

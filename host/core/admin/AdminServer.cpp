@@ -1,7 +1,6 @@
 #include "core/admin/AdminServer.hpp"
 
 #include <poll.h>
-#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
-#include <system_error>
 
 #include "core/admin/RequestFramer.hpp"
 #include "ratatoskr/error.hpp"
@@ -20,7 +18,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 struct AdminServer::Client {
   int fd = -1;              // guarded by clientsMutex_; -1 once closed
-  std::thread thread;
+  Thread thread;
   std::atomic<bool> done{false};
   std::atomic<bool> busy{false};     // inside a handler
   std::atomic<bool> evicted{false};  // shut down to make room
@@ -29,8 +27,6 @@ struct AdminServer::Client {
 };
 
 namespace {
-
-void nameThread(const std::string& name) { pthread_setname_np(pthread_self(), name.substr(0, 15).c_str()); }
 
 int remainingMs(SteadyClock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
@@ -100,11 +96,8 @@ void AdminServer::start(std::string_view address) {
     throw;
   }
   try {
-    listener_ = std::thread([this, listenFd, stopFd] {
-      nameThread("rtk-admin");
-      acceptLoop(listenFd, stopFd);
-    });
-  } catch (const std::system_error& e) {
+    listener_ = std::make_unique<Thread>("rtk-admin", [this, listenFd, stopFd] { acceptLoop(listenFd, stopFd); });
+  } catch (const Error& e) {
     ::close(listenFd);
     ::close(stopFd);
     endpoint.cleanup();
@@ -127,7 +120,7 @@ void AdminServer::stop() {
   }
   std::uint64_t one = 1;
   if (::write(stopFd_, &one, sizeof one) < 0) log_.warn("stop: eventfd write: ", std::strerror(errno));
-  if (listener_.joinable()) listener_.join();
+  listener_.reset();  // joins
 
   std::list<std::shared_ptr<Client>> clients;
   {
@@ -136,8 +129,7 @@ void AdminServer::stop() {
       if (c->fd >= 0) ::shutdown(c->fd, SHUT_RDWR);
     clients.swap(clients_);
   }
-  for (auto& c : clients)
-    if (c->thread.joinable()) c->thread.join();
+  for (auto& c : clients) c->thread.join();
 
   ::close(listenFd_);
   ::close(stopFd_);
@@ -149,7 +141,7 @@ void AdminServer::stop() {
 void AdminServer::reapLocked() {
   for (auto it = clients_.begin(); it != clients_.end();) {
     if ((*it)->done.load()) {
-      if ((*it)->thread.joinable()) (*it)->thread.join();
+      (*it)->thread.join();
       it = clients_.erase(it);
     } else {
       ++it;
@@ -208,8 +200,7 @@ void AdminServer::admit(int fd, int stopFd) {
   client->touch();
   std::string name = "rtk-admin-" + std::to_string(++clientSeq_ % 100000);
   try {
-    client->thread = std::thread([this, client, stopFd, name] {
-      nameThread(name);
+    client->thread.start(name, [this, client, stopFd] {
       try {
         serve(client, stopFd);
       } catch (const std::exception& e) {
@@ -220,7 +211,7 @@ void AdminServer::admit(int fd, int stopFd) {
       client->fd = -1;
       client->done.store(true);
     });
-  } catch (const std::system_error& e) {
+  } catch (const Error& e) {
     log_.warn("cannot start a client thread: ", e.what());
     ::close(fd);
     return;

@@ -31,11 +31,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "core/admin/AdminDispatcher.hpp"
 #include "core/admin/AdminEndpoint.hpp"
+#include "core/util/Thread.hpp"
 #include "ratatoskr/log.hpp"
 
 namespace rtk::core::admin {
@@ -96,7 +96,7 @@ class AdminServer {
   std::optional<AdminEndpoint> endpoint_;  // guarded by lifecycle_
   int listenFd_ = -1;
   int stopFd_ = -1;  // eventfd, readable once stop() begins
-  std::thread listener_;
+  std::unique_ptr<Thread> listener_;  // rtk-admin; one per start()
 
   mutable std::mutex clientsMutex_;
   std::list<std::shared_ptr<Client>> clients_;

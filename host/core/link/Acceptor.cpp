@@ -1,7 +1,6 @@
 #include "core/link/Acceptor.hpp"
 
 #include <poll.h>
-#include <pthread.h>
 #include <sys/eventfd.h>
 
 #include <cerrno>
@@ -16,7 +15,7 @@ namespace rtk::core::link {
 Acceptor::Acceptor(rtk::Log log, Handler handler)
     : log_(std::move(log)), handler_(std::move(handler)), wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (!wake_.valid()) throw Error(Errc::Io, "links: eventfd: " + std::string(std::strerror(errno)));
-  thread_ = std::thread([this] { run(); });
+  thread_.start("rtk-accept", [this] { run(); });
 }
 
 Acceptor::~Acceptor() { stop(); }
@@ -52,19 +51,17 @@ std::shared_ptr<LinkListener> Acceptor::remove(std::uint64_t id) {
 }
 
 void Acceptor::stop() {
-  std::lock_guard stopLock(stopMutex_);
   {
     std::unique_lock lock(mutex_);
     stopping_ = true;
     signal();
   }
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
   std::lock_guard lock(mutex_);
   listeners_.clear();
 }
 
 void Acceptor::run() {
-  pthread_setname_np(pthread_self(), "rtk-accept");
   using Clock = std::chrono::steady_clock;
   std::vector<std::shared_ptr<LinkListener>> active;
   std::map<std::uint64_t, Clock::time_point> paused;

@@ -18,10 +18,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "core/link/LinkListener.hpp"
 #include "core/link/UniqueFd.hpp"
+#include "core/util/Thread.hpp"
 #include "ratatoskr/log.hpp"
 
 namespace rtk::core::link {
@@ -51,7 +51,6 @@ class Acceptor {
   rtk::Log log_;
   Handler handler_;
   UniqueFd wake_;
-  std::mutex stopMutex_;  // serialises stop(): one caller joins
   std::mutex mutex_;
   std::condition_variable applied_;
   std::map<std::uint64_t, std::shared_ptr<LinkListener>> listeners_;
@@ -59,7 +58,7 @@ class Acceptor {
   std::uint64_t appliedVersion_ = 0;
   bool stopping_ = false;
   bool finished_ = false;
-  std::thread thread_;
+  Thread thread_;  // last: started once everything above exists
 };
 
 }  // namespace rtk::core::link

@@ -1,7 +1,6 @@
 #include "core/link/Link.hpp"
 
 #include <poll.h>
-#include <pthread.h>
 #include <sys/eventfd.h>
 
 #include <algorithm>
@@ -69,22 +68,13 @@ Link::Link(std::uint64_t id, PeerUri uri, std::string sourceInterface, LinkKind 
   if (!wake_.valid()) throw Error(Errc::Io, "links: eventfd: " + std::string(std::strerror(errno)));
 }
 
-Link::~Link() {
-  std::lock_guard lock(joinMutex_);
-  if (thread_.joinable()) {
-    // The last reference can only be dropped on the link thread itself after
-    // it has reported its end; nothing is left for it to do but return.
-    if (thread_.get_id() == std::this_thread::get_id())
-      thread_.detach();
-    else
-      thread_.join();
-  }
-}
+Link::~Link() = default;  // thread_ joins (it is already done: it held a reference)
 
 void Link::start() {
   auto self = shared_from_this();
-  std::lock_guard lock(joinMutex_);
-  thread_ = std::thread([self] { self->run(); });
+  std::string name = kind_ == LinkKind::Probe ? "rtk-probe-" + std::to_string(id_ % 100000)
+                                              : "rtk-link-" + std::to_string(id_ % 1000000);
+  thread_.start(name, [self] { self->run(); });
 }
 
 void Link::close(const std::string& reason) {
@@ -97,10 +87,7 @@ void Link::close(const std::string& reason) {
   [[maybe_unused]] auto n = ::write(wake_.get(), &one, sizeof one);
 }
 
-void Link::join() {
-  std::lock_guard lock(joinMutex_);
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
-}
+void Link::join() { thread_.join(); }
 
 void Link::wakeWriter() {
   // One eventfd write per batch: the link thread clears the flag before it
@@ -406,8 +393,6 @@ void Link::runFrames(Stream& stream, router::PeerEndpoint& endpoint, ByteView ea
 
 void Link::run() {
   const bool probe = kind_ == LinkKind::Probe;
-  std::string name = probe ? "rtk-probe-" + std::to_string(id_ % 100000) : "rtk-link-" + std::to_string(id_ % 1000000);
-  pthread_setname_np(pthread_self(), name.c_str());
   readBuffer_.resize(kReadChunkBytes);
   std::shared_ptr<Link> self = shared_from_this();
   std::shared_ptr<router::PeerEndpoint> endpoint;

@@ -19,8 +19,11 @@
 //
 // Thread-safety: start() once, from the creating thread. close(), join(),
 // wakeWriter(), closeTransport(), snapshot() and the counters are safe from
-// any thread; join() never from the link's own thread (the callbacks).
-// The callbacks run on the link thread and must not block on it.
+// any thread; join() never from the link's own thread (the callbacks), where
+// it throws. The callbacks run on the link thread and must not block on it.
+// The thread holds a reference to its Link until it ends, so the owner must
+// join() before it drops its own (LinkManager does, in onLinkClosed and
+// stop()): a Link destroyed by its own thread could never be joined.
 #pragma once
 
 #include <atomic>
@@ -31,7 +34,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/crypto/Ed25519.hpp"
@@ -42,6 +44,7 @@
 #include "core/link/TlsContext.hpp"
 #include "core/link/UniqueFd.hpp"
 #include "core/router/PeerPorts.hpp"
+#include "core/util/Thread.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/log.hpp"
 
@@ -171,8 +174,7 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
   std::optional<ProbeResult> probe_;
   Errc endCode_ = Errc::Unknown;
 
-  std::mutex joinMutex_;
-  std::thread thread_;
+  Thread thread_;
 };
 
 }  // namespace rtk::core::link

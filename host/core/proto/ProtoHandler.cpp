@@ -18,7 +18,7 @@ ProtoHandler::ProtoHandler(Hooks hooks, Options options, Log log)
       privacy_(options.nodeInfoPrivacy),
       now_(std::move(options.now)),
       sweepInterval_(options.sweepInterval),
-      maxQueued_(options.maxQueuedMessages),
+      inbox_(options.maxQueuedMessages),
       dispatcher_(std::make_unique<ProtoDispatcher>(std::move(hooks), nodeInfo_, options.limits, log_)),
       loop_("rtk-proto") {
   scheduleSweep();
@@ -44,18 +44,22 @@ void ProtoHandler::scheduleSweep() {
 
 void ProtoHandler::handleMessage(const PublicKey& from, Bytes message) {
   if (closed_.load(std::memory_order_relaxed)) return;
-  if (queued_.fetch_add(1) >= maxQueued_) {
-    queued_.fetch_sub(1);
-    if (queueDrops_.fetch_add(1) % 1024 == 0)
-      log_.debug("inbound queue full (", maxQueued_, " messages): dropping proto messages");
+  auto pushed = inbox_.push(Inbound{from, std::move(message)});
+  if (pushed == QueuePush::Dropped) {
+    if (inbox_.dropped() % 1024 == 1)
+      log_.debug("inbound queue full (", inbox_.capacity(), " messages): dropping proto messages");
     return;
   }
-  loop_.post([this, from, msg = std::move(message)] {
-    queued_.fetch_sub(1);
-    try {
-      dispatcher_->handleMessage(from, msg, now());
-    } catch (const std::exception& e) {
-      log_.warn("from ", from.hex(), ": ", e.what());
+  if (pushed != QueuePush::QueuedFirst) return;
+  loop_.post([this] {
+    std::vector<Inbound> batch;
+    inbox_.drainInto(batch);
+    for (auto& in : batch) {
+      try {
+        dispatcher_->handleMessage(in.from, in.message, now());
+      } catch (const std::exception& e) {
+        log_.warn("from ", in.from.hex(), ": ", e.what());
+      }
     }
   });
 }
@@ -264,7 +268,7 @@ ProtoHandler::Stats ProtoHandler::stats() {
     st.queries = queries_.size();
     return st;
   });
-  s.queueDrops = queueDrops_.load();
+  s.queueDrops = inbox_.dropped();
   return s;
 }
 

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "core/proto/ProtoDispatcher.hpp"
+#include "core/util/BoundedQueue.hpp"
 #include "core/util/EventLoop.hpp"
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_interface.hpp"
@@ -148,6 +149,10 @@ class ProtoHandler {
     std::uint64_t waiterId = 0;      // the dispatcher's, once asked
     EventLoop::TimerId timer = 0;    // the deadline, once set
   };
+  struct Inbound {
+    PublicKey from;
+    Bytes message;
+  };
   Bytes waitFor(RequestKind kind, const PublicKey& key, std::chrono::milliseconds timeout,
                 std::chrono::nanoseconds* rtt);
   Clock::time_point now() const { return now_ ? now_() : Clock::now(); }
@@ -165,9 +170,7 @@ class ProtoHandler {
   bool privacy_;
   std::function<Clock::time_point()> now_;
   std::chrono::milliseconds sweepInterval_;
-  std::size_t maxQueued_;
-  std::atomic<std::size_t> queued_{0};
-  std::atomic<std::uint64_t> queueDrops_{0};
+  BoundedQueue<Inbound> inbox_;  // handleMessage → the proto thread, one drain task per batch
   std::atomic<bool> closed_{false};
   // Held while closed_ is set and while a query is posted, so every query
   // posted is ahead of the task that fails the unfinished ones at stop().

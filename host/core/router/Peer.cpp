@@ -20,6 +20,7 @@ Peer::Peer(Router* router, std::shared_ptr<EventLoop> loop, std::shared_ptr<cons
       log_(config.log),
       name_("peer " + params.key.hex().substr(0, 16) + " port " + std::to_string(params.port)),
       transport_(std::move(transport)),
+      inbox_(config.limits.maxInboxFrames),
       sigReqSentNs_(nowNs()) {}
 
 std::int64_t Peer::nowNs() {
@@ -99,24 +100,12 @@ void Peer::answerSigReq(const wire::SigReq& req) {
 }
 
 void Peer::deliver(Inbound message) {
-  std::unique_lock lock(inMutex_);
-  inboxSpace_.wait(lock, [this] { return inbox_.size() < limits_.maxInboxFrames || inboxClosed_; });
-  if (inboxClosed_) return;  // removed or stopping: the link is going away
-  inbox_.push_back(std::move(message));
-  if (drainPosted_) return;
-  drainPosted_ = true;
-  lock.unlock();
+  // Waits while the inbox is full; Dropped once removed or stopping (the link is going away).
+  if (inbox_.pushWaiting(std::move(message)) != QueuePush::QueuedFirst) return;
   loop_->post([router = router_, self = shared_from_this()] { router->drainInbox(self); });
 }
 
-void Peer::takeInbox(std::vector<Inbound>& batch) {
-  {
-    std::lock_guard lock(inMutex_);
-    batch.swap(inbox_);
-    drainPosted_ = false;
-  }
-  inboxSpace_.notify_all();
-}
+void Peer::takeInbox(std::vector<Inbound>& batch) { inbox_.drainInto(batch); }
 
 void Peer::wake(std::unique_lock<std::mutex>& lock) {
   if (wakePending_) return;
@@ -251,12 +240,9 @@ void Peer::detach() {
     queue_.clear();
     transport_.reset();
   }
-  {
-    std::lock_guard lock(inMutex_);
-    inboxClosed_ = true;
-    inbox_.clear();
-  }
-  inboxSpace_.notify_all();
+  inbox_.close();
+  std::vector<Inbound> discarded;
+  inbox_.drainInto(discarded);
 }
 
 }  // namespace rtk::core::router

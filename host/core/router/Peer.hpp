@@ -24,7 +24,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +35,7 @@
 #include "core/router/PacketQueue.hpp"
 #include "core/router/PeerPorts.hpp"
 #include "core/router/RouterConfig.hpp"
+#include "core/util/BoundedQueue.hpp"
 #include "core/util/EventLoop.hpp"
 #include "core/wire/Announce.hpp"
 #include "core/wire/BloomFilter.hpp"
@@ -88,8 +88,8 @@ class Peer final : public PeerEndpoint, public std::enable_shared_from_this<Peer
   // A complete frame (length prefix included) for the direct queue.
   void sendDirectFrame(wire::PacketType type, Bytes frame);
   void sendQueued(QueuedPacket packet);
-  // Moves the pending inbox into `batch` (which must be empty) and lets
-  // blocked link threads continue.
+  // Replaces `batch` with the pending inbox and lets blocked link threads
+  // continue.
   void takeInbox(std::vector<Inbound>& batch);
   // Removed from the router: drop queues, forget the transport, release
   // blocked link threads. Idempotent.
@@ -140,12 +140,9 @@ class Peer final : public PeerEndpoint, public std::enable_shared_from_this<Peer
   bool wakePending_ = true;  // addPeer wakes the transport once it has returned the endpoint
   bool detached_ = false;
 
-  // Inbound, guarded by inMutex_.
-  std::mutex inMutex_;
-  std::condition_variable inboxSpace_;
-  std::vector<Inbound> inbox_;
-  bool drainPosted_ = false;
-  bool inboxClosed_ = false;
+  // Inbound frames for the router, at most limits.maxInboxFrames; a full
+  // inbox blocks the link thread (pushWaiting).
+  BoundedQueue<Inbound> inbox_;
 
   // For getPeers.
   std::atomic<std::int64_t> sigReqSentNs_;

@@ -49,7 +49,11 @@ Overload(F...) -> Overload<F...>;
 }  // namespace
 
 Router::Router(RouterConfig config)
-    : config_(std::move(config)), log_(config_.log), blooms_(*this), pathfinder_(*this) {
+    : config_(std::move(config)),
+      log_(config_.log),
+      blooms_(*this),
+      pathfinder_(*this),
+      sends_(config_.limits.maxPendingSends) {
   if (config_.signingKey.publicKey() == PublicKey{})
     throw Error(Errc::InvalidArgument, "router: a signing key is required");
   if (config_.maxMessageSize <= wire::Traffic::minimumOverhead() + 1)
@@ -223,21 +227,30 @@ void Router::sendTraffic(const PublicKey& dest, Bytes payload) {
     log_.trace("router: dropping ", payload.size(), " byte packet above the MTU");
     return;
   }
-  if (pendingSends_.fetch_add(1) >= config_.limits.maxPendingSends) {
-    pendingSends_.fetch_sub(1);
-    log_.trace("router: dropping a packet: ", config_.limits.maxPendingSends, " sends pending");
-    return;
+  switch (sends_.push(Send{dest, std::move(payload)})) {
+    case QueuePush::Dropped:
+      log_.trace("router: dropping a packet: ", config_.limits.maxPendingSends, " sends pending");
+      return;
+    case QueuePush::QueuedFirst:
+      loop_->post([this] { drainSends(); });
+      return;
+    case QueuePush::Queued:
+      return;
   }
-  loop_->post([this, dest, payload = std::move(payload)]() mutable {
-    pendingSends_.fetch_sub(1);
-    if (stopped_) return;
+}
+
+void Router::drainSends() {
+  sends_.drainInto(sendBatch_);
+  for (auto& send : sendBatch_) {
+    if (stopped_) break;
     wire::Traffic tr;
     tr.source = self_;
-    tr.dest = dest;
+    tr.dest = send.dest;
     tr.watermark = ~std::uint64_t{0};
-    tr.payload = std::move(payload);
+    tr.payload = std::move(send.payload);
     pathfinder_.handleTraffic(std::move(tr));
-  });
+  }
+  sendBatch_.clear();
 }
 
 void Router::setTrafficHandler(TrafficHandler handler) {

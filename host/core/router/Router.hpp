@@ -32,6 +32,7 @@
 #include "core/router/Peer.hpp"
 #include "core/router/PeerPorts.hpp"
 #include "core/router/RouterConfig.hpp"
+#include "core/util/BoundedQueue.hpp"
 #include "core/util/EventLoop.hpp"
 #include "ratatoskr/node_interface.hpp"
 
@@ -98,6 +99,7 @@ class Router final : public PeerRegistry, public PacketNetwork {
 
   // ---- router thread ----
   void drainInbox(const std::shared_ptr<Peer>& peer);
+  void drainSends();
   void handleInbound(const std::shared_ptr<Peer>& peer, Inbound& message);
   std::shared_ptr<Peer> registerPeer(const PublicKey& key, std::uint8_t priority,
                                      std::shared_ptr<PeerTransport> transport);
@@ -156,7 +158,12 @@ class Router final : public PeerRegistry, public PacketNetwork {
   std::vector<Peer*> candidates_;  // reused by lookup()
   std::vector<Inbound> spareBatch_;
 
-  std::atomic<std::size_t> pendingSends_{0};
+  struct Send {
+    PublicKey dest;
+    Bytes payload;
+  };
+  std::vector<Send> sendBatch_;  // router thread
+  BoundedQueue<Send> sends_;     // sendTraffic → router thread, at most limits.maxPendingSends
   std::atomic<bool> stopping_{false};
   // Last member: destroyed (and its thread joined) first.
   std::shared_ptr<EventLoop> loop_;

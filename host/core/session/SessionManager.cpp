@@ -60,6 +60,8 @@ SessionManager::SessionManager(const crypto::SigningKey& key, router::PacketNetw
       network_(network),
       log_(std::move(log)),
       options_(withDefaults(std::move(options))),
+      inbound_(options_.maxQueuedInboundBytes),
+      outbound_(options_.maxQueuedOutboundBytes),
       gate_(std::make_shared<Gate>()),
       loop_("rtk-session") {
   initTokens_ = options_.reactiveInitBurst;
@@ -70,12 +72,8 @@ SessionManager::SessionManager(const crypto::SigningKey& key, router::PacketNetw
     if (!gate->target) return;
     SessionManager& self = *gate->target;
     const std::size_t cost = payload.size() + kQueueEntryCost;
-    if (!self.admit(self.queuedInbound_, cost, self.options_.maxQueuedInboundBytes, self.counters_.inboundDropped))
-      return;
-    self.loop_.post([&self, source, cost, p = std::move(payload)]() mutable {
-      self.queuedInbound_.fetch_sub(cost, std::memory_order_relaxed);
-      guarded(self.log_, "inbound packet", [&] { self.onPacket(source, std::move(p)); });
-    });
+    if (self.inbound_.push(Queued{source, std::move(payload)}, cost) == QueuePush::QueuedFirst)
+      self.loop_.post([&self] { self.drainInbound(); });
   });
 }
 
@@ -89,15 +87,17 @@ void SessionManager::close() {
   loop_.stop();
 }
 
-bool SessionManager::admit(std::atomic<std::size_t>& queued, std::size_t cost, std::size_t limit,
-                           std::atomic<std::uint64_t>& dropped) {
-  std::size_t before = queued.fetch_add(cost, std::memory_order_relaxed);
-  if (before + cost > limit) {
-    queued.fetch_sub(cost, std::memory_order_relaxed);
-    dropped.fetch_add(1, std::memory_order_relaxed);
-    return false;
-  }
-  return true;
+void SessionManager::drainInbound() {
+  inbound_.drainInto(inboundBatch_);
+  for (auto& in : inboundBatch_)
+    guarded(log_, "inbound packet", [&] { onPacket(in.key, std::move(in.data)); });
+  inboundBatch_.clear();
+}
+
+void SessionManager::drainOutbound() {
+  outbound_.drainInto(outboundBatch_);
+  for (auto& out : outboundBatch_) guarded(log_, "writeTo", [&] { onWrite(out.key, std::move(out.data)); });
+  outboundBatch_.clear();
 }
 
 std::uint64_t SessionManager::mtu() const {
@@ -112,11 +112,8 @@ void SessionManager::writeTo(const PublicKey& dest, Bytes message) {
     return;
   }
   const std::size_t cost = message.size() + kQueueEntryCost;
-  if (!admit(queuedOutbound_, cost, options_.maxQueuedOutboundBytes, counters_.outboundDropped)) return;
-  loop_.post([this, dest, cost, m = std::move(message)]() mutable {
-    queuedOutbound_.fetch_sub(cost, std::memory_order_relaxed);
-    guarded(log_, "writeTo", [&] { onWrite(dest, std::move(m)); });
-  });
+  if (outbound_.push(Queued{dest, std::move(message)}, cost) == QueuePush::QueuedFirst)
+    loop_.post([this] { drainOutbound(); });
 }
 
 void SessionManager::setReceiveHandler(ReceiveHandler handler) {
@@ -463,8 +460,8 @@ void SessionManager::setSendNonceForTesting(const PublicKey& key, std::uint64_t 
 
 SessionManager::Counters SessionManager::counters() const {
   Counters c;
-  c.inboundDropped = counters_.inboundDropped.load(std::memory_order_relaxed);
-  c.outboundDropped = counters_.outboundDropped.load(std::memory_order_relaxed);
+  c.inboundDropped = inbound_.dropped();
+  c.outboundDropped = outbound_.dropped();
   c.oversizeDropped = counters_.oversizeDropped.load(std::memory_order_relaxed);
   c.sessionsEvicted = counters_.sessionsEvicted.load(std::memory_order_relaxed);
   c.sessionsExpired = counters_.sessionsExpired.load(std::memory_order_relaxed);

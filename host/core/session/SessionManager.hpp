@@ -41,6 +41,7 @@
 #include "core/session/SessionInit.hpp"
 #include "core/session/SessionOptions.hpp"
 #include "core/session/SessionTransport.hpp"
+#include "core/util/BoundedQueue.hpp"
 #include "core/util/EventLoop.hpp"
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_interface.hpp"
@@ -157,7 +158,13 @@ class SessionManager final : public SessionTransport {
   void armBufferTimer(const PublicKey& key, PendingBuffer& buf, Clock::duration delay);
   void onBufferTimer(const PublicKey& key, std::uint64_t id);
 
-  bool admit(std::atomic<std::size_t>& queued, std::size_t cost, std::size_t limit, std::atomic<std::uint64_t>& dropped);
+  // A packet for or from `key`, queued for the session thread.
+  struct Queued {
+    PublicKey key;
+    Bytes data;
+  };
+  void drainInbound();
+  void drainOutbound();
 
   const crypto::SigningKey key_;
   const crypto::BoxSecretKey boxSecret_;
@@ -176,10 +183,12 @@ class SessionManager final : public SessionTransport {
   double initTokens_ = 0;
   Clock::time_point initTokensAt_{};
 
-  // Any-thread state.
-  std::atomic<std::size_t> queuedInbound_{0}, queuedOutbound_{0};
+  std::vector<Queued> inboundBatch_, outboundBatch_;
+
+  // Any-thread state. Each queued packet costs its size + kQueueEntryCost.
+  BoundedQueue<Queued> inbound_, outbound_;
   struct AtomicCounters {
-    std::atomic<std::uint64_t> inboundDropped{0}, outboundDropped{0}, oversizeDropped{0}, sessionsEvicted{0},
+    std::atomic<std::uint64_t> oversizeDropped{0}, sessionsEvicted{0},
         sessionsExpired{0}, buffersEvicted{0}, reactiveInitsSuppressed{0};
   } counters_;
   std::shared_ptr<Gate> gate_;

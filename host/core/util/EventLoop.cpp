@@ -1,16 +1,11 @@
 #include "EventLoop.hpp"
 
-#include <pthread.h>
-
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core {
 
 EventLoop::EventLoop(std::string threadName) : name_(std::move(threadName)) {
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());
-    run();
-  });
+  thread_.start(name_, [this] { run(); });
 }
 
 EventLoop::~EventLoop() { stop(); }
@@ -68,17 +63,18 @@ void EventLoop::stop() {
     stopping_ = true;
   }
   wake_.notify_one();
-  if (thread_.joinable() && !inLoopThread()) thread_.join();
+  if (!inLoopThread()) thread_.join();
 }
 
 void EventLoop::run() {
+  std::vector<Task> batch;
   std::unique_lock lock(mutex_);
   for (;;) {
     if (!tasks_.empty()) {
-      Task task = std::move(tasks_.front());
-      tasks_.pop_front();
+      batch.swap(tasks_);
       lock.unlock();
-      task();
+      for (auto& task : batch) task();
+      batch.clear();
       lock.lock();
       continue;
     }

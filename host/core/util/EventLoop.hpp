@@ -7,20 +7,22 @@
 //
 // Thread-safety: post, postAfter, cancel, call and stop may be called from any
 // thread. Tasks run one at a time, in post order; a timer runs no earlier
-// than its delay. Tasks posted after stop() are dropped.
+// than its delay. Tasks posted after stop() are dropped. The loop takes all
+// posted tasks at once and runs them outside its lock.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <future>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <type_traits>
+#include <vector>
+
+#include "core/util/Thread.hpp"
 
 namespace rtk::core {
 
@@ -30,7 +32,7 @@ class EventLoop {
   using Clock = std::chrono::steady_clock;
   using TimerId = std::uint64_t;
 
-  // Starts the thread at once. threadName is at most 15 characters ("rtk-router").
+  // Starts the thread at once. threadName as for Thread: "rtk-router".
   explicit EventLoop(std::string threadName);
   ~EventLoop();  // stop() and join
   EventLoop(const EventLoop&) = delete;
@@ -55,9 +57,11 @@ class EventLoop {
     return result.get();
   }
 
-  bool inLoopThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  bool inLoopThread() const { return thread_.isCurrent(); }
   // Stops the loop: runs the tasks already posted, drops pending timers and
-  // joins the thread. Idempotent. Must not be called from the loop thread.
+  // joins the thread. Idempotent, also when called concurrently. From the
+  // loop thread itself it only stops accepting tasks; the join is left to a
+  // later stop() or the destructor on another thread.
   void stop();
   bool stopped() const;
   const std::string& name() const { return name_; }
@@ -70,12 +74,12 @@ class EventLoop {
   std::string name_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Task> tasks_;
+  std::vector<Task> tasks_;
   std::multimap<Clock::time_point, std::pair<TimerId, Task>> timers_;
   std::map<TimerId, Clock::time_point> timerIndex_;
   TimerId nextTimer_ = 1;
   bool stopping_ = false;
-  std::thread thread_;
+  Thread thread_;  // last: started once everything above exists
 };
 
 }  // namespace rtk::core

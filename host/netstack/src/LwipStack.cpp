@@ -1,12 +1,11 @@
 #include "LwipStack.hpp"
 
-#include <pthread.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <thread>
 
 #include "NodeStack.hpp"
 #include "lwip/init.h"
@@ -18,11 +17,6 @@
 namespace rtk::netstack::detail {
 
 namespace {
-
-// Received packets waiting for the stack thread, in bytes. Above this the
-// stack is not keeping up: packets are dropped (TCP treats it as loss) rather
-// than queued without bound.
-constexpr std::size_t kInboundLimitBytes = 64u << 20;
 
 // The process-wide registry: the running stack, and the thread that may
 // touch lwIP. acquireNode/releaseNode hold gRegistryMutex across starting and
@@ -57,14 +51,13 @@ void LwipStack::releaseNode() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  thread_.join();
   log_.debug("stack thread stopped");
   if (gCurrent.get() == this) gCurrent.reset();
 }
 
 LwipStack::LwipStack(Log log) : log_(std::move(log)) {
-  thread_ = std::thread([this] { run(); });
-  threadId_ = thread_.get_id();
+  thread_.start("rtk-netstack", [this] { run(); });
 }
 
 LwipStack::~LwipStack() {
@@ -73,13 +66,10 @@ LwipStack::~LwipStack() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) {
-    if (inStackThread()) {
-      thread_.detach();
-    } else {
-      thread_.join();
-    }
-  }
+  // releaseNode() joined already unless a node never released: the registry
+  // holds a reference while any node does, so this never runs on the stack
+  // thread.
+  thread_.join();
 }
 
 void LwipStack::post(Task task) { postIfRunning(std::move(task)); }
@@ -97,25 +87,16 @@ bool LwipStack::postIfRunning(Task task) {
 }
 
 void LwipStack::deliver(std::uint64_t nodeId, core::Bytes packet) {
-  bool wasIdle;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    if (inboundBytes_ + packet.size() > kInboundLimitBytes) {
-      ++inputDrops_;
-      return;
-    }
-    wasIdle = tasks_.empty() && inbound_.empty();
-    inboundBytes_ += packet.size();
-    inbound_.push_back(Inbound{nodeId, std::move(packet)});
-  }
-  if (wasIdle) wake_.notify_one();
+  const std::size_t cost = packet.size();
+  if (inbound_.push(Inbound{nodeId, std::move(packet)}, cost) != core::QueuePush::QueuedFirst)
+    return;
+  // The stack thread tests inbound_ under mutex_ before it sleeps: taking
+  // mutex_ here means it either saw the packet or is asleep for the notify.
+  { std::lock_guard lock(mutex_); }
+  wake_.notify_one();
 }
 
-std::uint64_t LwipStack::inputDrops() const {
-  std::lock_guard lock(mutex_);
-  return inputDrops_;
-}
+std::uint64_t LwipStack::inputDrops() const { return inbound_.dropped(); }
 
 std::uint64_t LwipStack::addNode(NodeStack* node) {
   auto id = nextNodeId_++;
@@ -132,7 +113,6 @@ bool LwipStack::loopbackPending() const {
 }
 
 void LwipStack::run() {
-  pthread_setname_np(pthread_self(), "rtk-netstack");
   gStackThread.store(std::this_thread::get_id());
   std::call_once(gLwipInitOnce, [] { lwip_init(); });
   log_.debug("stack thread started");
@@ -156,8 +136,7 @@ void LwipStack::run() {
       }
       if (stopping_ && tasks_.empty() && inbound_.empty()) break;
       tasks.swap(tasks_);
-      inbound.swap(inbound_);
-      inboundBytes_ = 0;
+      inbound_.drainInto(inbound);
     }
     for (auto& in : inbound) {
       auto it = nodeMap_.find(in.nodeId);

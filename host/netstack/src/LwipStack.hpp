@@ -25,12 +25,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
 
+#include "core/util/BoundedQueue.hpp"
 #include "core/util/Bytes.hpp"
+#include "core/util/Thread.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/log.hpp"
 
@@ -72,7 +73,7 @@ class LwipStack {
   std::uint64_t addNode(NodeStack* node);
   void removeNode(std::uint64_t nodeId);
 
-  bool inStackThread() const { return std::this_thread::get_id() == threadId_; }
+  bool inStackThread() const { return thread_.isCurrent(); }
   const Log& log() const { return log_; }
 
   // Packets dropped because the input queue was full.
@@ -119,19 +120,20 @@ class LwipStack {
   bool loopbackPending() const;
 
   Log log_;
-  std::thread::id threadId_;
-  std::thread thread_;
+  core::Thread thread_;  // rtk-netstack
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Task> tasks_;
+  static constexpr std::size_t kInboundLimitBytes = 64u << 20;
   struct Inbound {
     std::uint64_t nodeId;
     core::Bytes packet;
   };
-  std::vector<Inbound> inbound_;
-  std::size_t inboundBytes_ = 0;
-  std::uint64_t inputDrops_ = 0;
+  // Received packets for lwIP. Above the limit the stack is not keeping up:
+  // packets are dropped (TCP treats it as loss) rather than queued without
+  // bound. Its lock nests inside mutex_, never the other way.
+  core::BoundedQueue<Inbound> inbound_{kInboundLimitBytes};
   bool stopping_ = false;
   int nodes_ = 0;  // guarded by the process-wide registry mutex
 

@@ -1,7 +1,5 @@
 #include "NodeStack.hpp"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
@@ -21,9 +19,6 @@ namespace rtk::netstack::detail {
 namespace {
 
 constexpr std::size_t kIp6HeaderBytes = 40;
-// Outgoing packets waiting for the sender thread. Above this writePacket is
-// not keeping up and packets are dropped (TCP backs off).
-constexpr std::size_t kOutputLimitBytes = 64u << 20;
 
 // A received packet handed to lwIP without copying: a custom pbuf that owns
 // the node's buffer and frees it when lwIP lets go of the packet.
@@ -76,7 +71,7 @@ void NodeStack::start() {
     stack_->releaseNode();
     throw;
   }
-  sender_ = std::thread([this] { senderLoop(); });
+  sender_.start("rtk-netstack-tx", [this] { senderLoop(); });
   // Received packets: check the cheap things on the core's thread, then hand
   // the buffer (moved, not copied) to the stack thread.
   std::weak_ptr<NodeStack> weak = weak_from_this();
@@ -104,20 +99,13 @@ void NodeStack::close() {
   } catch (const std::exception& e) {
     log_.error("netstack: close: ", e.what());
   }
-  {
-    std::lock_guard outLock(outMutex_);
-    senderStop_ = true;
-  }
-  outWake_.notify_all();
-  if (sender_.joinable()) sender_.join();
+  out_.close();  // the sender sends what is queued, then returns
+  sender_.join();
   stack_->releaseNode();
   log_.info("netstack: closed ", formatAddress(address_));
 }
 
-std::uint64_t NodeStack::outputDrops() const {
-  std::lock_guard lock(outMutex_);
-  return outputDrops_;
-}
+std::uint64_t NodeStack::outputDrops() const { return out_.dropped(); }
 
 void NodeStack::requireOpen() const {
   if (closing_) throw Error(Errc::Closed, "netstack: node closed");
@@ -238,31 +226,13 @@ err_t NodeStack::netifOutput(struct netif* netif, struct pbuf* p, const ip6_addr
 }
 
 void NodeStack::queueOutput(core::Bytes packet) {
-  bool wasEmpty;
-  {
-    std::lock_guard lock(outMutex_);
-    if (senderStop_ || outBytes_ + packet.size() > kOutputLimitBytes) {
-      ++outputDrops_;
-      return;
-    }
-    wasEmpty = out_.empty();
-    outBytes_ += packet.size();
-    out_.push_back(std::move(packet));
-  }
-  if (wasEmpty) outWake_.notify_one();
+  const std::size_t cost = packet.size();
+  out_.push(std::move(packet), cost);
 }
 
 void NodeStack::senderLoop() {
-  pthread_setname_np(pthread_self(), "rtk-netstack-tx");
   std::vector<core::Bytes> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(outMutex_);
-      outWake_.wait(lock, [this] { return senderStop_ || !out_.empty(); });
-      if (out_.empty()) return;  // stopping, and everything was sent
-      batch.swap(out_);
-      outBytes_ = 0;
-    }
+  while (out_.waitDrainInto(batch)) {
     for (auto& packet : batch) {
       try {
         packets_.writePacket(std::move(packet));

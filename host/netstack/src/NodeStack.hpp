@@ -10,16 +10,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "LiveObject.hpp"
 #include "LwipStack.hpp"
+#include "core/util/BoundedQueue.hpp"
 #include "core/ipv6/PacketInterface.hpp"
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
@@ -86,13 +85,11 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   std::unordered_map<LiveObject*, std::shared_ptr<LiveObject>> live_;
 
   // Outgoing packets, filled on the stack thread, drained by the sender.
-  mutable std::mutex outMutex_;
-  std::condition_variable outWake_;
-  std::vector<core::Bytes> out_;
-  std::size_t outBytes_ = 0;
-  std::uint64_t outputDrops_ = 0;
-  bool senderStop_ = false;
-  std::thread sender_;
+  // Above the limit writePacket is not keeping up and packets are dropped
+  // (TCP backs off).
+  static constexpr std::size_t kOutputLimitBytes = 64u << 20;
+  core::BoundedQueue<core::Bytes> out_{kOutputLimitBytes};
+  core::Thread sender_;  // rtk-netstack-tx
 };
 
 }  // namespace rtk::netstack::detail

@@ -282,12 +282,16 @@ class NodeTest : public CppUnit::TestFixture {
   }
 
   void cancelTokenClosesTheNode() {
+    const int before = rtkThreads();
     rtk::CancelSource source;
     auto node = makeNode({}, source.token());
     CPPUNIT_ASSERT(!node->closed());
     source.cancel();
     CPPUNIT_ASSERT(eventually([&] { return node->closed(); }, kWait));
     CPPUNIT_ASSERT(errcOf([&] { node->listen("tcp", ":80"); }) == rtk::Errc::Closed);
+    node.reset();
+    // The closing thread (rtk-node-close) was joined, not left running.
+    CPPUNIT_ASSERT_EQUAL(before, rtkThreads());
   }
 
   void alreadyCancelledTokenClosesAtOnce() {
@@ -454,6 +458,7 @@ class NodeTest : public CppUnit::TestFixture {
   }
 
   void closeWithACoreStopTimeout() {
+    const int before = rtkThreads();
     rtk::NodeOptions options;
     options.logger = testLogger();
     options.coreStopTimeout = 10s;
@@ -465,6 +470,7 @@ class NodeTest : public CppUnit::TestFixture {
     node->close();  // no error: the core stopped within the limit
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < 10s);
     node.reset();
+    CPPUNIT_ASSERT_EQUAL(before, rtkThreads());  // rtk-core-stop was joined
     // The listener's port is free again.
     rtk::NodeConfig again;
     again.listen = {uri};
