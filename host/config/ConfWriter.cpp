@@ -1,7 +1,7 @@
 #include "config/ConfWriter.hpp"
 
 #include "config/ConfParser.hpp"
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "ratatoskr/json.hpp"
 #include "ratatoskr/net.hpp"
 
@@ -17,7 +17,7 @@ json::Value stringArray(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string ConfWriter::generate(const core::crypto::SigningKey& key) {
-  const auto address = formatAddress(core::address::addressForKey(key.publicKey()));
+  const auto address = formatAddress(rtk::address::addressForKey(key.publicKey()));
   std::string out;
   out += "// ratatoskr configuration: JSON with comments (// ..., /* ... */ and # ...).\n";
   out += "// Node settings use yggdrasil.conf's names; see host/config/README.md.\n";

@@ -6,7 +6,6 @@
 #include <mutex>
 #include <thread>
 
-#include "core/address/Address.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/node/Core.hpp"

@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/proto/Json.hpp"
 #include "core/proto/NodeInfo.hpp"
 #include "ratatoskr/error.hpp"

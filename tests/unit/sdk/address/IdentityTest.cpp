@@ -7,19 +7,21 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "core/address/Address.hpp"
+#include "common/TempDir.hpp"
 #include "core/crypto/Pem.hpp"
+#include "ratatoskr/address.hpp"
 #include "unit/core/crypto/TestVectors.hpp"
 
 using rtk::Ip6Address;
 using namespace rtk::core;
+using rtk::test::TempDir;
+namespace address = rtk::address;
 
 namespace {
 
@@ -60,27 +62,6 @@ Ip6Address parseIp6(const std::string& text) {
   return a;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "rtk-identity-XXXXXX").string();
-    CPPUNIT_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    auto p = path_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
 std::string toJson(const Poco::JSON::Object::Ptr& obj) {
   std::ostringstream os;
   obj->stringify(os, 2);
@@ -101,6 +82,20 @@ void checkConfig(const TempDir& dir, const std::string& name, const Poco::JSON::
   CPPUNIT_ASSERT(slash != std::string::npos);
   CPPUNIT_ASSERT_EQUAL(std::string("64"), subnetText.substr(slash + 1));
   CPPUNIT_ASSERT(address::subnetForKey(key.publicKey()) == parseIp6(subnetText.substr(0, slash)));
+
+  // What the real node's address and subnet say about its key, and its
+  // -publickey as a .pk.ygg name in either case.
+  const auto realAddress = parseIp6(trim(runOk(use + " -address")));
+  CPPUNIT_ASSERT(address::isValidAddress(realAddress) && !address::isValidSubnet(realAddress));
+  CPPUNIT_ASSERT(address::partialKeyForAddress(realAddress).matches(key.publicKey()));
+  const auto realSubnet = parseIp6(subnetText.substr(0, slash));
+  CPPUNIT_ASSERT(address::isValidSubnet(realSubnet) && !address::isValidAddress(realSubnet));
+  CPPUNIT_ASSERT(address::partialKeyForSubnet(realSubnet).matches(key.publicKey()));
+  const auto realKeyHex = trim(runOk(use + " -publickey"));
+  CPPUNIT_ASSERT_EQUAL(realKeyHex + ".pk.ygg", address::pkYggName(key.publicKey()));
+  std::string shouted = realKeyHex + ".PK.YGG.";
+  for (auto& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CPPUNIT_ASSERT(address::keyFromPkYggName(shouted) == key.publicKey());
 
   // -exportkey: loadPemPrivateKey reads it back to the same key, and our
   // encoder writes the same text (exportkey adds one empty line).
@@ -158,7 +153,7 @@ class IdentityTest : public CppUnit::TestFixture {
   }
 
   void generatedConfigsAgree() {
-    TempDir dir;
+    TempDir dir("identity");
     for (int i = 0; i < 6; ++i) checkConfig(dir, "gen" + std::to_string(i), generatedConfig());
   }
 
@@ -166,7 +161,7 @@ class IdentityTest : public CppUnit::TestFixture {
   // address encodes starts with that many ones), mined once and kept in
   // data/long_run_keys.txt; substituted into configs the binary generates.
   void keysWithLongRunsAgree() {
-    TempDir dir;
+    TempDir dir("identity");
     int i = 0, longest = 0;
     for (auto& row : rtk::test::readVectors(RTK_ADDRESS_DATA "/long_run_keys.txt")) {
       auto conf = generatedConfig();
@@ -180,7 +175,7 @@ class IdentityTest : public CppUnit::TestFixture {
 
   // Keys we generate ourselves, written as PrivateKey into a generated config.
   void freshKeysAgree() {
-    TempDir dir;
+    TempDir dir("identity");
     for (int i = 0; i < 4; ++i) {
       auto conf = generatedConfig();
       conf->set("PrivateKey", crypto::SigningKey::generate().hex());
