@@ -1,7 +1,6 @@
 // rtk::Node (libratatoskr.so, public API only): two nodes peered on
 // loopback exchange TCP and UDP through their userspace stacks; close() from
 // many threads, cancellation, snapshots, options refused, admin socket.
-#include <dirent.h>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -12,12 +11,12 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
 
+#include "common/ProcessCounters.hpp"
 #include "ratatoskr/node.hpp"
 
 using namespace std::chrono_literals;
@@ -63,22 +62,6 @@ std::shared_ptr<rtk::Node> makeNode(rtk::NodeConfig config = {}, rtk::CancelToke
 bool peerUp(const rtk::Node& node, const rtk::PublicKey& key) {
   auto peers = node.getPeers();
   return std::any_of(peers.begin(), peers.end(), [&](const rtk::PeerInfo& p) { return p.up && p.key == key; });
-}
-
-// Threads of this process whose name starts with "rtk-".
-int rtkThreads() {
-  int count = 0;
-  if (DIR* dir = ::opendir("/proc/self/task")) {
-    while (auto* entry = ::readdir(dir)) {
-      if (entry->d_name[0] == '.') continue;
-      std::ifstream comm(std::string("/proc/self/task/") + entry->d_name + "/comm");
-      std::string name;
-      std::getline(comm, name);
-      if (name.rfind("rtk-", 0) == 0) ++count;
-    }
-    ::closedir(dir);
-  }
-  return count;
 }
 
 // A listens on an ephemeral loopback port; B peers with it.
@@ -426,14 +409,14 @@ class NodeTest : public CppUnit::TestFixture {
   }
 
   void closeLeavesNoThread() {
-    int before = rtkThreads();
+    std::size_t before = rtk::test::threadsNamed("rtk-");
     {
       PeeredNodes nodes;
-      CPPUNIT_ASSERT(rtkThreads() > before);
+      CPPUNIT_ASSERT(rtk::test::threadsNamed("rtk-") > before);
       nodes.a->close();
       nodes.b->close();
     }
-    CPPUNIT_ASSERT(eventually([&] { return rtkThreads() == before; }, 5s));
+    CPPUNIT_ASSERT(eventually([&] { return rtk::test::threadsNamed("rtk-") == before; }, 5s));
   }
 
   void closeWithACoreStopTimeout() {
