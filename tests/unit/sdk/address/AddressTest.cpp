@@ -5,26 +5,15 @@
 
 #include "ratatoskr/address.hpp"
 #include "unit/core/crypto/TestVectors.hpp"
+#include "unit/sdk/address/LeadingZeroBits.hpp"
 
 using rtk::Ip6Address;
 using rtk::PublicKey;
 using namespace rtk::address;
 using rtk::test::hex;
 using rtk::test::keyFromHex;
+using rtk::test::leadingZeroBits;
 using rtk::test::readVectors;
-
-namespace {
-int leadingZeroBits(const PublicKey& k) {
-  int n = 0;
-  for (auto b : k.bytes) {
-    for (int i = 7; i >= 0; --i) {
-      if (b >> i & 1) return n;
-      ++n;
-    }
-  }
-  return n;
-}
-}  // namespace
 
 // Vectors: data/address_go.txt from yggdrasil-go src/address (AddrForKey,
 // SubnetForKey, Address.GetKey, Subnet.GetKey) over random keys and keys

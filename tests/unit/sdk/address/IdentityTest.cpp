@@ -17,10 +17,12 @@
 #include "core/crypto/Pem.hpp"
 #include "ratatoskr/address.hpp"
 #include "unit/core/crypto/TestVectors.hpp"
+#include "unit/sdk/address/LeadingZeroBits.hpp"
 
 using rtk::Ip6Address;
 using namespace rtk::core;
 using rtk::test::TempDir;
+using rtk::test::leadingZeroBits;
 namespace address = rtk::address;
 
 namespace {
@@ -121,17 +123,6 @@ Poco::JSON::Object::Ptr generatedConfig() {
   auto conf = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
   CPPUNIT_ASSERT(conf->has("PrivateKey"));
   return conf;
-}
-
-int leadingZeroBits(const rtk::PublicKey& k) {
-  int n = 0;
-  for (auto b : k.bytes) {
-    for (int i = 7; i >= 0; --i) {
-      if (b >> i & 1) return n;
-      ++n;
-    }
-  }
-  return n;
 }
 
 }  // namespace
