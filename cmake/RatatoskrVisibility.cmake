@@ -1,6 +1,6 @@
 # rtk_hide_static_closure(<shared library target>)
 #
-# libratatoskr exports only what is marked RTK_API / RTK_HOST_API. The static
+# libratatoskr exports only what is marked RTK_API. The static
 # libraries it is made of (rtk_* modules, lwIP) are compiled by their own
 # folders; this walks the shared library's link closure and compiles every
 # non-imported static library in it with hidden visibility, so their

@@ -14,11 +14,9 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/HostExport.hpp"
-
 namespace rtk::host {
 
-class RTK_HOST_API CommentStripper {
+class CommentStripper {
  public:
   static std::string strip(std::string_view text, const std::string& origin);
 };

@@ -24,11 +24,10 @@
 #include <vector>
 
 #include "config/HostConfig.hpp"
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
-class RTK_HOST_API ConfParser {
+class ConfParser {
  public:
   static HostConfig parseFile(const std::string& path);
   // `origin` names the text in messages and anchors relative paths.

@@ -1,7 +1,8 @@
 #include "config/ConfWriter.hpp"
 
 #include "config/ConfParser.hpp"
-#include "core/address/Address.hpp"
+#include "core/crypto/Ed25519.hpp"
+#include "ratatoskr/address.hpp"
 #include "ratatoskr/json.hpp"
 #include "ratatoskr/net.hpp"
 
@@ -16,8 +17,9 @@ json::Value stringArray(const std::vector<std::string>& items) {
 
 }  // namespace
 
-std::string ConfWriter::generate(const core::crypto::SigningKey& key) {
-  const auto address = formatAddress(core::address::addressForKey(key.publicKey()));
+std::string ConfWriter::generate(std::string_view privateKeyHex) {
+  const auto key = core::crypto::SigningKey::fromHex(privateKeyHex);
+  const auto address = formatAddress(rtk::address::addressForKey(key.publicKey()));
   std::string out;
   out += "// ratatoskr configuration: JSON with comments (// ..., /* ... */ and # ...).\n";
   out += "// Node settings use yggdrasil.conf's names; see host/config/README.md.\n";
@@ -60,7 +62,7 @@ std::string ConfWriter::generate(const core::crypto::SigningKey& key) {
 
 std::string ConfWriter::generateFresh() {
   core::crypto::initSodium();
-  return generate(core::crypto::SigningKey::generate());
+  return generate(core::crypto::SigningKey::generate().hex());
 }
 
 std::string ConfWriter::effective(const HostConfig& config, bool showSecrets) {

@@ -10,18 +10,19 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "config/HostConfig.hpp"
-#include "core/crypto/Ed25519.hpp"
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
-class RTK_HOST_API ConfWriter {
+class ConfWriter {
  public:
   static constexpr const char* kRedacted = "<redacted>";
 
-  static std::string generate(const core::crypto::SigningKey& key);
+  // privateKeyHex: 128 hex digits, as PrivateKey holds it. Throws
+  // rtk::Error(Errc::InvalidArgument) if it is not a valid private key.
+  static std::string generate(std::string_view privateKeyHex);
   // generate() with a new random key.
   static std::string generateFresh();
   static std::string effective(const HostConfig& config, bool showSecrets);

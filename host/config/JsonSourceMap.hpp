@@ -20,11 +20,9 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/HostExport.hpp"
-
 namespace rtk::host {
 
-class RTK_HOST_API JsonSourceMap {
+class JsonSourceMap {
  public:
   explicit JsonSourceMap(std::string_view text) : text_(text) {}
 

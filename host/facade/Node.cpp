@@ -7,7 +7,6 @@
 
 #include "CancelCloser.hpp"
 #include "CoreStopper.hpp"
-#include "core/address/Address.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/node/Core.hpp"

@@ -10,7 +10,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/admin/ArgumentReader.hpp"
 #include "core/proto/BuildInfo.hpp"
 #include "core/proto/Json.hpp"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <exception>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/ipv6/Icmpv6.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/net.hpp"
@@ -232,7 +232,7 @@ void KeyStore::writePacket(Bytes packet) {
   }
   if (key) return sendPacket(*key, std::move(packet));
   bump(counters_->lookups);
-  hooks_.sendLookup(toAddress ? address::keyForAddress(dest) : address::keyForSubnet(dest));
+  hooks_.sendLookup(toAddress ? address::partialKeyForAddress(dest).key : address::partialKeyForSubnet(dest).key);
 }
 
 void KeyStore::pathNotify(const PublicKey& key) {

@@ -62,8 +62,8 @@ class KeyStore final : public PacketInterface {
     // Sends one session message (0x01 + IPv6 packet) to `dest`: the session
     // layer's writeTo. Required.
     std::function<void(const PublicKey& dest, Bytes message)> send;
-    // Starts a path lookup for a partial key (address::keyForAddress /
-    // keyForSubnet of the destination). Required.
+    // Starts a path lookup for a partial key (address::partialKeyForAddress /
+    // partialKeyForSubnet of the destination). Required.
     std::function<void(const PublicKey& partialKey)> sendLookup;
   };
 

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/link/Dialer.hpp"
 #include "core/link/FrameReader.hpp"
 #include "core/link/PeerMonitor.hpp"

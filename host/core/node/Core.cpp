@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::node {

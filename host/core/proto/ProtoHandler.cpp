@@ -4,7 +4,7 @@
 #include <condition_variable>
 #include <exception>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/proto/Json.hpp"
 #include "core/proto/NodeInfo.hpp"
 #include "ratatoskr/error.hpp"

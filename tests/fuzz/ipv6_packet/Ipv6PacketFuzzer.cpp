@@ -10,11 +10,12 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/ipv6/Icmpv6.hpp"
 #include "core/ipv6/KeyStore.hpp"
 
 using namespace rtk::core;
+namespace address = rtk::address;
 
 namespace {
 rtk::PublicKey key(std::uint8_t seed) {

@@ -2,10 +2,11 @@
 
 #include <ratatoskr/error.hpp>
 
+#include "common/ProcessCounters.hpp"
+
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -22,7 +23,6 @@ ProcStats ProcStats::read(pid_t pid) {
     std::istringstream fields(line);
     std::string key;
     fields >> key;
-    if (key == "Threads:") fields >> stats.threads;
     if (key == "VmRSS:") fields >> stats.rssKiB;
     if (key == "VmHWM:") fields >> stats.peakRssKiB;
   }
@@ -45,11 +45,8 @@ ProcStats ProcStats::read(pid_t pid) {
   }
   stats.cpuSeconds = static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(base + "/fd", ec);
-       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    ++stats.fds;
-  }
+  stats.threads = static_cast<int>(test::threadCount(pid));
+  stats.fds = static_cast<int>(test::fdCount(pid));
   return stats;
 }
 

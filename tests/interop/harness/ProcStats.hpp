@@ -10,7 +10,7 @@ namespace rtk::interop {
 
 struct ProcStats {
   pid_t pid = -1;
-  int threads = 0;        // /proc/<pid>/status Threads
+  int threads = 0;        // entries of /proc/<pid>/task
   int fds = 0;            // entries of /proc/<pid>/fd
   long rssKiB = 0;        // VmRSS
   long peakRssKiB = 0;    // VmHWM (high-water mark of RSS)

@@ -2,11 +2,12 @@
 
 #include <ratatoskr/error.hpp>
 
+#include "common/TempDir.hpp"
+
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
 #include <csignal>
-#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -73,12 +74,9 @@ class SubprocessTest : public CppUnit::TestFixture {
   }
 
   void spawnAppendsToTheLogAndTerminates() {
-    const auto log = std::filesystem::temp_directory_path() / ("rtk-subprocess-" + std::to_string(::getpid()));
-    std::filesystem::remove(log);
-    {
-      std::ofstream(log) << "before\n";
-    }
-    Subprocess p = Subprocess::spawn({"sh", "-c", "echo started; exec sleep 30"}, log.string());
+    rtk::test::TempDir dir("subprocess");
+    const auto log = dir.write("log", "before\n");
+    Subprocess p = Subprocess::spawn({"sh", "-c", "echo started; exec sleep 30"}, log);
     CPPUNIT_ASSERT(p.running());
     CPPUNIT_ASSERT(!p.waitFor(200));
     const auto status = p.terminate(2000);
@@ -87,7 +85,6 @@ class SubprocessTest : public CppUnit::TestFixture {
     std::ifstream in(log);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CPPUNIT_ASSERT_EQUAL(std::string("before\nstarted\n"), text);
-    std::filesystem::remove(log);
   }
 
   void childStartsWithDefaultSigpipe() {

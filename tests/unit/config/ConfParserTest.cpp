@@ -1,9 +1,8 @@
 #include <cppunit/extensions/HelperMacros.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
+#include "common/TempDir.hpp"
 #include "config/ConfParser.hpp"
 #include "core/crypto/Ed25519.hpp"
 #include "core/crypto/Pem.hpp"
@@ -128,18 +127,14 @@ class ConfParserTest : public CppUnit::TestFixture {
   }
 
   void resolvesPathsAgainstTheConfFile() {
-    namespace fs = std::filesystem;
-    auto dir = fs::temp_directory_path() / ("rtk-conf-" + std::to_string(::getpid()));
-    fs::create_directories(dir / "keys");
+    rtk::test::TempDir dir("conf");
+    std::filesystem::create_directory(dir.file("keys"));
     auto key = core::crypto::SigningKey::generate();
-    {
-      std::ofstream(dir / "keys" / "node.pem") << core::crypto::toPemPrivateKey(key);
-      std::ofstream(dir / "node.conf") << R"({"PrivateKeyPath": "keys/node.pem", "Plugins": {"Directories": ["plugins", "/abs"]}})";
-    }
-    auto c = ConfParser::parseFile((dir / "node.conf").string());
-    CPPUNIT_ASSERT_EQUAL((dir / "keys" / "node.pem").string(), c.node.privateKeyPath);
-    CPPUNIT_ASSERT((c.plugins.directories == std::vector<std::string>{(dir / "plugins").string(), "/abs"}));
-    fs::remove_all(dir);
+    dir.write("keys/node.pem", core::crypto::toPemPrivateKey(key));
+    dir.write("node.conf", R"({"PrivateKeyPath": "keys/node.pem", "Plugins": {"Directories": ["plugins", "/abs"]}})");
+    auto c = ConfParser::parseFile(dir.file("node.conf"));
+    CPPUNIT_ASSERT_EQUAL(dir.file("keys/node.pem"), c.node.privateKeyPath);
+    CPPUNIT_ASSERT((c.plugins.directories == std::vector<std::string>{dir.file("plugins"), "/abs"}));
     // Relative to the working directory when the conf itself has no directory part.
     auto here = ConfParser::parseText(R"({"Plugins": {"Directories": ["plugins"]}})", "local.conf");
     CPPUNIT_ASSERT((here.plugins.directories == std::vector<std::string>{"plugins"}));

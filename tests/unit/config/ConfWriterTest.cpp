@@ -21,7 +21,7 @@ class ConfWriterTest : public CppUnit::TestFixture {
 
   void genconfParsesBackWithItsKey() {
     auto key = core::crypto::SigningKey::generate();
-    std::string text = ConfWriter::generate(key);
+    std::string text = ConfWriter::generate(key.hex());
     CPPUNIT_ASSERT_MESSAGE("genconf output is commented", text.find("//") != std::string::npos);
     auto c = ConfParser::parseText(text, "gen.conf");
     CPPUNIT_ASSERT_EQUAL(key.hex(), c.node.privateKey);

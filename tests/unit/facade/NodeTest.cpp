@@ -1,7 +1,6 @@
 // rtk::Node (libratatoskr.so, public API only): two nodes peered on
 // loopback exchange TCP and UDP through their userspace stacks; close() from
 // many threads, cancellation, snapshots, options refused, admin socket.
-#include <dirent.h>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -13,13 +12,13 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
 #include <random>
 #include <thread>
 
+#include "common/ProcessCounters.hpp"
 #include "ratatoskr/node.hpp"
 
 using namespace std::chrono_literals;
@@ -65,33 +64,6 @@ std::shared_ptr<rtk::Node> makeNode(rtk::NodeConfig config = {}, rtk::CancelToke
 bool peerUp(const rtk::Node& node, const rtk::PublicKey& key) {
   auto peers = node.getPeers();
   return std::any_of(peers.begin(), peers.end(), [&](const rtk::PeerInfo& p) { return p.up && p.key == key; });
-}
-
-// Threads of this process whose name starts with "rtk-".
-int rtkThreads() {
-  int count = 0;
-  if (DIR* dir = ::opendir("/proc/self/task")) {
-    while (auto* entry = ::readdir(dir)) {
-      if (entry->d_name[0] == '.') continue;
-      std::ifstream comm(std::string("/proc/self/task/") + entry->d_name + "/comm");
-      std::string name;
-      std::getline(comm, name);
-      if (name.rfind("rtk-", 0) == 0) ++count;
-    }
-    ::closedir(dir);
-  }
-  return count;
-}
-
-// Every thread of this process.
-int allThreads() {
-  int count = 0;
-  if (DIR* dir = ::opendir("/proc/self/task")) {
-    while (auto* entry = ::readdir(dir))
-      if (entry->d_name[0] != '.') ++count;
-    ::closedir(dir);
-  }
-  return count;
 }
 
 // A listens on an ephemeral loopback port; B peers with it.
@@ -282,7 +254,7 @@ class NodeTest : public CppUnit::TestFixture {
   }
 
   void cancelTokenClosesTheNode() {
-    const int before = rtkThreads();
+    const int before = static_cast<int>(rtk::test::threadsNamed("rtk-"));
     rtk::CancelSource source;
     auto node = makeNode({}, source.token());
     CPPUNIT_ASSERT(!node->closed());
@@ -291,7 +263,7 @@ class NodeTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(errcOf([&] { node->listen("tcp", ":80"); }) == rtk::Errc::Closed);
     node.reset();
     // The closing thread (rtk-node-close) was joined, not left running.
-    CPPUNIT_ASSERT_EQUAL(before, rtkThreads());
+    CPPUNIT_ASSERT_EQUAL(before, static_cast<int>(rtk::test::threadsNamed("rtk-")));
   }
 
   void alreadyCancelledTokenClosesAtOnce() {
@@ -447,18 +419,18 @@ class NodeTest : public CppUnit::TestFixture {
   }
 
   void closeLeavesNoThread() {
-    int before = rtkThreads();
+    std::size_t before = rtk::test::threadsNamed("rtk-");
     {
       PeeredNodes nodes;
-      CPPUNIT_ASSERT(rtkThreads() > before);
+      CPPUNIT_ASSERT(rtk::test::threadsNamed("rtk-") > before);
       nodes.a->close();
       nodes.b->close();
     }
-    CPPUNIT_ASSERT(eventually([&] { return rtkThreads() == before; }, 5s));
+    CPPUNIT_ASSERT(eventually([&] { return rtk::test::threadsNamed("rtk-") == before; }, 5s));
   }
 
   void closeWithACoreStopTimeout() {
-    const int before = rtkThreads();
+    const int before = static_cast<int>(rtk::test::threadsNamed("rtk-"));
     rtk::NodeOptions options;
     options.logger = testLogger();
     options.coreStopTimeout = 10s;
@@ -470,7 +442,7 @@ class NodeTest : public CppUnit::TestFixture {
     node->close();  // no error: the core stopped within the limit
     CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < 10s);
     node.reset();
-    CPPUNIT_ASSERT_EQUAL(before, rtkThreads());  // rtk-core-stop was joined
+    CPPUNIT_ASSERT_EQUAL(before, static_cast<int>(rtk::test::threadsNamed("rtk-")));  // rtk-core-stop was joined
     // The listener's port is free again.
     rtk::NodeConfig again;
     again.listen = {uri};
@@ -752,7 +724,7 @@ class NodeTest : public CppUnit::TestFixture {
     // A session first: like yggdrasil, the session layer keeps only the last
     // message sent to a node whose session is still being set up.
     nodes.b->getNodeInfo(nodes.a->publicKey(), 10s);
-    const int before = allThreads();
+    const int before = static_cast<int>(rtk::test::threadCount());
     std::mt19937 rng(99);
     for (int i = 0; i < kAll; ++i) {
       rtk::PublicKey key = nodes.a->publicKey();
@@ -766,7 +738,7 @@ class NodeTest : public CppUnit::TestFixture {
                              cv.notify_all();
                            });
     }
-    const int during = allThreads();
+    const int during = static_cast<int>(rtk::test::threadCount());
     {
       std::unique_lock l(m);
       CPPUNIT_ASSERT(cv.wait_for(l, kWait, [&] { return finished == kAll; }));
@@ -785,7 +757,7 @@ class NodeTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(kReal, answers);
     CPPUNIT_ASSERT_MESSAGE(std::to_string(before) + " threads before, " + std::to_string(during) + " during",
                            during <= before + 2);
-    CPPUNIT_ASSERT(allThreads() <= before + 2);
+    CPPUNIT_ASSERT(static_cast<int>(rtk::test::threadCount()) <= before + 2);
   }
 
  private:

@@ -1,17 +1,15 @@
 // Core: two cores in one process, peered over TCP on loopback — links,
 // router, sessions, the IPv6 keystore and proto working together.
-#include <dirent.h>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
 #include <condition_variable>
-#include <fstream>
 #include <mutex>
 
 #include "NodeTestSupport.hpp"
+#include "common/ProcessCounters.hpp"
 #include "ratatoskr/error.hpp"
 
 using namespace std::chrono_literals;
@@ -33,27 +31,12 @@ bool inTree(rtk::core::node::Core& core, const rtk::PublicKey& key) {
   return std::any_of(tree.begin(), tree.end(), [&](const rtk::TreeEntry& e) { return e.key == key; });
 }
 
-// Threads of this process whose name starts with "rtk-".
-int rtkThreads() {
-  int count = 0;
-  if (DIR* dir = ::opendir("/proc/self/task")) {
-    while (auto* entry = ::readdir(dir)) {
-      if (entry->d_name[0] == '.') continue;
-      std::ifstream comm(std::string("/proc/self/task/") + entry->d_name + "/comm");
-      std::string name;
-      std::getline(comm, name);
-      if (name.rfind("rtk-", 0) == 0) ++count;
-    }
-    ::closedir(dir);
-  }
-  return count;
-}
-
-int steadyRtkThreads() {
-  int last = rtkThreads();
+// Our threads ("rtk-..."), once their number stops changing.
+std::size_t steadyRtkThreads() {
+  std::size_t last = rtk::test::threadsNamed("rtk-");
   for (int i = 0; i < 50; ++i) {
     std::this_thread::sleep_for(100ms);
-    int now = rtkThreads();
+    std::size_t now = rtk::test::threadsNamed("rtk-");
     if (now == last) return now;
     last = now;
   }
@@ -196,20 +179,20 @@ class CoreTest : public CppUnit::TestFixture {
   }
 
   void stopLeavesNoThreadAndIsIdempotent() {
-    int before = steadyRtkThreads();
+    std::size_t before = steadyRtkThreads();
     {
       PeeredCores pair;
       CPPUNIT_ASSERT(pair.waitPeered());
-      CPPUNIT_ASSERT(rtkThreads() > before);
+      CPPUNIT_ASSERT(rtk::test::threadsNamed("rtk-") > before);
       pair.b->stop();
       pair.b->stop();
       // A notices B leaving.
       CPPUNIT_ASSERT(eventually([&] { return !peerUp(*pair.a, pair.b->publicKey(), true); }, kWait));
       pair.a->stop();
       // stop() joined every thread: none is left even before destruction.
-      CPPUNIT_ASSERT_EQUAL(before, rtkThreads());
+      CPPUNIT_ASSERT_EQUAL(before, rtk::test::threadsNamed("rtk-"));
     }
-    CPPUNIT_ASSERT_EQUAL(before, rtkThreads());
+    CPPUNIT_ASSERT_EQUAL(before, rtk::test::threadsNamed("rtk-"));
   }
 
   void badAllowedKeyIsAConfigError() {
@@ -226,13 +209,13 @@ class CoreTest : public CppUnit::TestFixture {
   }
 
   void busyListenerThrowsAndLeavesNothingRunning() {
-    int before = steadyRtkThreads();
+    std::size_t before = steadyRtkThreads();
     rtk::NodeConfig first;
     first.listen = {"tcp://127.0.0.1:0"};
     auto a = makeCore("core-first", first);
     auto uri = a->links().listeners().front().uri;
     // Threads name themselves once running: count when the number is steady.
-    int withA = steadyRtkThreads();
+    std::size_t withA = steadyRtkThreads();
     rtk::NodeConfig second;
     second.listen = {uri};
     second.peers = {"tcp://127.0.0.1:1"};

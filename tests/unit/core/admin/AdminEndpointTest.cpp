@@ -83,7 +83,7 @@ class AdminEndpointTest : public CppUnit::TestFixture {
   }
 
   void unixSocketIsCreated0660AndRemoved() {
-    TempDir dir;
+    TempDir dir{"admin"};
     const mode_t old = ::umask(0);  // the socket's own mode must hold even with no umask
     auto e = AdminEndpoint::parse("unix://" + dir.file("admin.sock"));
     int fd = e.listen(rtk::Log{});
@@ -103,14 +103,14 @@ class AdminEndpointTest : public CppUnit::TestFixture {
   }
 
   void staleSocketIsReplaced() {
-    TempDir dir;
+    TempDir dir{"admin"};
     ::close(bindUnix(dir.file("s"), false));  // left behind by a "crash"
     CPPUNIT_ASSERT(std::filesystem::exists(dir.file("s")));
     CPPUNIT_ASSERT(listenError("unix://" + dir.file("s")) == rtk::Errc::Unknown);
   }
 
   void liveSocketIsRefused() {
-    TempDir dir;
+    TempDir dir{"admin"};
     int live = bindUnix(dir.file("s"), true);
     std::string message;
     CPPUNIT_ASSERT(listenError("unix://" + dir.file("s"), &message) == rtk::Errc::AddressInUse);
@@ -123,7 +123,7 @@ class AdminEndpointTest : public CppUnit::TestFixture {
   }
 
   void nonSocketIsNeverTouched() {
-    TempDir dir;
+    TempDir dir{"admin"};
     { std::ofstream(dir.file("f")) << "precious"; }
     CPPUNIT_ASSERT(listenError("unix://" + dir.file("f")) == rtk::Errc::AddressInUse);
     CPPUNIT_ASSERT_EQUAL(std::string("precious"), rtk::test::readFile(dir.file("f")));

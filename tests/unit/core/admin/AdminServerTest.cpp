@@ -1,7 +1,5 @@
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <dirent.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -10,6 +8,7 @@
 
 #include "AdminTestUtil.hpp"
 #include "FakeNode.hpp"
+#include "common/ProcessCounters.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 
@@ -21,29 +20,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Names of this process's threads.
-std::vector<std::string> threadNames() {
-  std::vector<std::string> names;
-  if (DIR* d = ::opendir("/proc/self/task")) {
-    while (auto* e = ::readdir(d)) {
-      if (e->d_name[0] == '.') continue;
-      std::string n = rtk::test::readFile(std::string("/proc/self/task/") + e->d_name + "/comm");
-      if (!n.empty() && n.back() == '\n') n.pop_back();
-      names.push_back(n);
-    }
-    ::closedir(d);
-  }
-  return names;
-}
-
 bool hasThread(const std::string& name) {
-  for (const auto& n : threadNames())
+  for (const auto& n : rtk::test::threadNames())
     if (n == name) return true;
   return false;
 }
 
 struct Fixture {
-  TempDir dir;
+  TempDir dir{"admin"};
   FakeNode node;
   std::unique_ptr<AdminServer> server;
   std::string endpoint;

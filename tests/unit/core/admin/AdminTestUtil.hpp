@@ -23,29 +23,11 @@
 #include <thread>
 #include <vector>
 
+#include "common/TempDir.hpp"
 #include "core/admin/RequestFramer.hpp"
 #include "core/proto/Json.hpp"
 
 namespace rtk::test {
-
-// A private temporary directory, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = "/tmp/rtk-admin-test-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // Connects to "unix:///path" or "tcp://host:port"; -1 on failure.
 inline int connectTo(const std::string& endpoint) {

@@ -26,7 +26,7 @@ bool hasMember(const json::Var& v, const std::string& name) {
   return o && o->has(name);
 }
 
-std::string addr(const rtk::PublicKey& k) { return rtk::formatAddress(rtk::core::address::addressForKey(k)); }
+std::string addr(const rtk::PublicKey& k) { return rtk::formatAddress(rtk::address::addressForKey(k)); }
 
 std::string errorOf(const std::function<void()>& f) {
   try {
@@ -68,7 +68,7 @@ class BuiltinHandlersTest : public CppUnit::TestFixture {
     n.routingEntries = 17;
     std::string want = std::string(R"({"build_name":"ratatoskr","build_version":")") + rtk::core::proto::kBuildVersion +
                        R"(","key":")" + n.self.hex() + R"(","address":")" + addr(n.self) + R"(","routing_entries":17,"subnet":")" +
-                       rtk::formatAddress(rtk::core::address::subnetForKey(n.self)) + R"(/64"})";
+                       rtk::formatAddress(rtk::address::subnetForKey(n.self)) + R"(/64"})";
     CPPUNIT_ASSERT_EQUAL(want, BuiltinHandlers::getSelf(n, "{}"));
     CPPUNIT_ASSERT(want.find("::/64") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(std::string("json: cannot unmarshal number into Go value of type admin.GetSelfRequest"),

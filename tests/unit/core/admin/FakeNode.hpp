@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/node_interface.hpp"
 
@@ -46,8 +46,8 @@ class FakeNode : public NodeInterface {
   std::unique_ptr<Conn> dial(std::string_view, std::string_view, const DialOptions&) override { unsupported(); }
   std::unique_ptr<Listener> listen(std::string_view, std::string_view) override { unsupported(); }
   std::unique_ptr<PacketConn> listenPacket(std::string_view, std::string_view) override { unsupported(); }
-  Ip6Address address() const override { return core::address::addressForKey(self); }
-  Ip6Address subnet() const override { return core::address::subnetForKey(self); }
+  Ip6Address address() const override { return rtk::address::addressForKey(self); }
+  Ip6Address subnet() const override { return rtk::address::subnetForKey(self); }
   PublicKey publicKey() const override { return self; }
   std::uint64_t mtu() const override { return 65535; }
 

@@ -114,7 +114,7 @@ class RealNodeComparisonTest : public CppUnit::TestFixture {
 
  public:
   void sameFieldsTypesListAndErrors() {
-    rtk::test::TempDir dir;
+    rtk::test::TempDir dir{"admin"};
     const std::string listen = "tcp://127.0.0.1:" + std::to_string(freeTcpPort());
     RealNode a(dir, "a", listen, "");
     RealNode b(dir, "b", "", listen);

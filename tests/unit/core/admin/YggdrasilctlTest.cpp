@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 namespace {
 
 struct Node {
-  rtk::test::TempDir dir;
+  rtk::test::TempDir dir{"admin"};
   FakeNode node;
   AdminServer server{rtk::Log{}};
   std::string endpoint;

@@ -3,16 +3,16 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <string>
 
+#include "common/TempDir.hpp"
 #include "core/crypto/Pem.hpp"
 #include "ratatoskr/error.hpp"
 
 using rtk::Errc;
 using rtk::Error;
 using namespace rtk::core::crypto;
+using rtk::test::TempDir;
 
 namespace {
 
@@ -33,28 +33,6 @@ const char* kPublic =
     "-----BEGIN PUBLIC KEY-----\n"
     "MCowBQYDK2VwAyEALsO2FAJ92xThN2xDfkFHXnhYgnAal96jGiS3pH9YFlA=\n"
     "-----END PUBLIC KEY-----\n";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "rtk-pem-XXXXXX").string();
-    CPPUNIT_ASSERT(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    auto p = path_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::string configErrorOf(const std::string& path) {
   try {
@@ -93,7 +71,7 @@ class PemTest : public CppUnit::TestFixture {
   }
 
   void roundTripsRandomKeysThroughFiles() {
-    TempDir dir;
+    TempDir dir{"pem"};
     for (int i = 0; i < 20; ++i) {
       auto key = SigningKey::generate();
       auto pem = toPemPrivateKey(key);
@@ -112,7 +90,7 @@ class PemTest : public CppUnit::TestFixture {
   }
 
   void errorsNameThePathAndTheReason() {
-    TempDir dir;
+    TempDir dir{"pem"};
     auto missing = dir.file("absent.pem");
     auto msg = configErrorOf(missing);
     CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, missing) && contains(msg, "cannot open"));

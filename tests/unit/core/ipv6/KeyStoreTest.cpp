@@ -5,12 +5,13 @@
 #include <mutex>
 #include <thread>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/ipv6/Icmpv6.hpp"
 #include "core/ipv6/KeyStore.hpp"
 #include "ratatoskr/error.hpp"
 
 using namespace rtk::core;
+namespace address = rtk::address;
 using rtk::Ip6Address;
 using rtk::PublicKey;
 using ipv6::KeyStore;
@@ -106,7 +107,7 @@ class KeyStoreTest : public CppUnit::TestFixture {
     h.ks->writePacket(packet(h.selfAddr, h.remoteAddr));
     CPPUNIT_ASSERT(h.sent.empty());
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), h.lookups.size());
-    CPPUNIT_ASSERT(h.lookups[0] == address::keyForAddress(h.remoteAddr));
+    CPPUNIT_ASSERT(h.lookups[0] == address::partialKeyForAddress(h.remoteAddr).key);
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), h.ks->bufferedPackets());
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), h.ks->counters().buffered);
   }
@@ -137,7 +138,7 @@ class KeyStoreTest : public CppUnit::TestFixture {
     Ip6Address src = hostInSubnet(h.self, 0x01);  // from our subnet is fine too
     h.ks->writePacket(packet(src, dst));
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), h.lookups.size());
-    CPPUNIT_ASSERT(h.lookups[0] == address::keyForSubnet(dst));
+    CPPUNIT_ASSERT(h.lookups[0] == address::partialKeyForSubnet(dst).key);
     h.ks->pathNotify(h.remote);
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), h.sent.size());
     CPPUNIT_ASSERT(h.sent[0].second == traffic(packet(src, dst)));

@@ -200,7 +200,7 @@ class LinkManagerTest : public CppUnit::TestFixture {
   }
 
   void unixLinkCarriesFramesBothWays() {
-    rtk::test::TempDir dir;
+    rtk::test::TempDir dir("link");
     TestNode a, b;
     exchangeOver(a, b, "unix://" + dir.path() + "/peer.sock", "unix");
     // The listener removed its socket file when it closed.
@@ -366,7 +366,7 @@ class LinkManagerTest : public CppUnit::TestFixture {
     expectCode(Errc::NotSupported, "quic is not supported yet", [&] { a.links->listen("quic://127.0.0.1:0"); });
     auto taken = a.links->listen("tcp://127.0.0.1:0");
     expectCode(Errc::AddressInUse, "Address already in use", [&] { a.links->listen(taken.uri); });
-    rtk::test::TempDir dir;
+    rtk::test::TempDir dir("link");
     a.links->listen("unix://" + dir.path() + "/s");
     expectCode(Errc::AddressInUse, "Address already in use", [&] { a.links->listen("unix://" + dir.path() + "/s"); });
     expectCode(Errc::NotFound, "no listener", [&] { a.links->closeListener(999999); });
@@ -534,7 +534,7 @@ class LinkManagerTest : public CppUnit::TestFixture {
   void duplicateInboundIdentityIsDropped() {
     // Two inbound unix connections share the identity "unix://<path>" (as in
     // link.go), so the second is dropped while the first is up.
-    rtk::test::TempDir dir;
+    rtk::test::TempDir dir("link");
     TestNode a, b, c;
     std::string uri = "unix://" + dir.path() + "/dup.sock";
     a.links->listen(uri);

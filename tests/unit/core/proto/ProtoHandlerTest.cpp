@@ -9,7 +9,7 @@
 #include <mutex>
 #include <thread>
 
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/proto/ProtoHandler.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/net.hpp"
@@ -250,7 +250,7 @@ class ProtoHandlerTest : public CppUnit::TestFixture {
     // Shapes as a real 0.5.12 node answers debug_remoteGet* (see core/proto.go):
     // an empty key list gives an empty object, not {"keys":[]}.
     PublicKey k = key(4);
-    const std::string addr = rtk::formatAddress(rtk::core::address::addressForKey(k));
+    const std::string addr = rtk::formatAddress(rtk::address::addressForKey(k));
     CPPUNIT_ASSERT_EQUAL("{\"" + addr + "\":{}}", ProtoHandler::keysAdminResponse(k, {}));
     CPPUNIT_ASSERT_EQUAL("{\"" + addr + "\":{\"keys\":[\"" + key(7).hex() + "\"]}}",
                          ProtoHandler::keysAdminResponse(k, {key(7)}));

@@ -5,10 +5,11 @@
 
 #include "../wire/Captures.hpp"
 #include "RouterTestSupport.hpp"
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 
 using namespace rtk::test;
 using namespace rtk::core;
+namespace address = rtk::address;
 
 class CaptureReplayTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(CaptureReplayTest);

@@ -3,7 +3,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "Captures.hpp"
-#include "core/address/Address.hpp"
+#include "ratatoskr/address.hpp"
 #include "core/wire/Announce.hpp"
 #include "core/wire/BloomFilter.hpp"
 #include "core/wire/PathBroken.hpp"
@@ -13,6 +13,7 @@
 #include "core/wire/Traffic.hpp"
 
 using namespace rtk::core;
+namespace address = rtk::address;
 using wire::PacketType;
 
 namespace {

@@ -14,7 +14,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -22,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/TempDir.hpp"
 #include "core/crypto/Ed25519.hpp"
 #include "support/FakeRegistry.hpp"
 
@@ -55,13 +55,10 @@ class RealNode {
   };
 
   explicit RealNode(Options options) {
-    char tmpl[] = "/tmp/rtk-link-node-XXXXXX";
-    if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
-    dir_ = tmpl;
     if (options.privateKeyHex.empty()) options.privateKeyHex = core::crypto::SigningKey::generate().hex();
     key_ = core::crypto::SigningKey::fromHex(options.privateKeyHex).publicKey();
-    admin_ = "unix://" + dir_ + "/admin.sock";
-    std::ofstream conf(dir_ + "/node.json");
+    admin_ = "unix://" + dir_.file("admin.sock");
+    std::ofstream conf(dir_.file("node.json"));
     conf << "{\n  \"PrivateKey\": \"" << options.privateKeyHex << "\",\n"
          << "  \"Peers\": " << jsonList(options.peers) << ",\n"
          << "  \"Listen\": " << jsonList(options.listen) << ",\n"
@@ -71,10 +68,10 @@ class RealNode {
     conf.close();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    std::string logPath = dir_ + "/node.log";
+    std::string logPath = dir_.file("node.log");
     posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    std::string confPath = dir_ + "/node.json";
+    std::string confPath = dir_.file("node.json");
     std::vector<std::string> args = {RTK_YGGDRASIL_BIN, "-useconffile", confPath, "-loglevel", "debug"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -97,15 +94,13 @@ class RealNode {
         ::waitpid(pid_, &status, 0);
       }
     }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   const PublicKey& key() const { return key_; }
-  const std::string& dir() const { return dir_; }
+  const std::string& dir() const { return dir_.path(); }
 
   std::string log() const {
-    std::ifstream in(dir_ + "/node.log");
+    std::ifstream in(dir_.file("node.log"));
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
@@ -126,7 +121,8 @@ class RealNode {
   }
 
  private:
-  std::string dir_, admin_;
+  TempDir dir_{"link-node"};
+  std::string admin_;
   PublicKey key_;
   pid_t pid_ = -1;
 };

@@ -2,7 +2,6 @@
 // loopback link test.
 #pragma once
 
-#include <dirent.h>
 #include <poll.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/ProcessCounters.hpp"
+#include "common/TempDir.hpp"
 #include "core/crypto/Ed25519.hpp"
 #include "core/link/LinkManager.hpp"
 #include "support/FakeRegistry.hpp"
@@ -44,31 +45,6 @@ class TestNode {
   FakeRegistry registry;
   core::crypto::SigningKey key;
   std::unique_ptr<core::link::LinkManager> links;
-};
-
-inline std::size_t countDir(const char* path) {
-  std::size_t n = 0;
-  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(path)) ++n;
-  return n;
-}
-inline std::size_t threadCount() { return countDir("/proc/self/task"); }
-inline std::size_t fdCount() { return countDir("/proc/self/fd"); }
-
-// A temporary directory, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/rtk-link-test-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 // A plain TCP listener on 127.0.0.1 that the test drives by hand.
