@@ -13,6 +13,7 @@
 
 #include "FakeNode.hpp"
 #include "ratatoskr/sigil.h"
+#include "ratatoskr/address.hpp"
 #include "runtime/CoreServices.hpp"
 #include "runtime/HostRuntime.hpp"
 #include "runtime/PluginManager.hpp"
@@ -107,7 +108,10 @@ class OutOfTreeTest : public CppUnit::TestFixture {
         },
         LogLevel::Debug);
     auto fake = std::make_shared<test::FakeNode>();
-    fake->addressValue = *parseAddress("200:cafe::1");
+    fake->keyValue = *PublicKey::fromHex("8c9b7c6e1e0b2c3d4f5a69788796a5b4c3d2e1f00112233445566778899aabbc");
+    fake->addressValue = address::addressForKey(fake->keyValue);
+    const std::string addressText = formatAddress(fake->addressValue);
+    const std::string pkName = fake->keyValue.hex() + ".pk.ygg";
     ServiceRegistry registry;
     CoreServices core(fake, "{}", {}, logger);
     std::map<std::string, std::string> coreIds;
@@ -132,10 +136,14 @@ class OutOfTreeTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(module->reason(), std::string("started"), std::string(pluginStateName(module->state())));
       CPPUNIT_ASSERT_EQUAL_MESSAGE(sigil->reason(), std::string("started"), std::string(pluginStateName(sigil->state())));
       bool greeted = false;
-      for (const auto& l : lines) greeted = greeted || l == "info hello-module: hej from 200:cafe::1";
-      CPPUNIT_ASSERT(greeted);
+      const std::string greeting = "info hello-module: hej from " + addressText + " (" + pkName + "), 1 sigil(s) enabled";
+      for (const auto& l : lines) greeted = greeted || l == greeting;
+      CPPUNIT_ASSERT_MESSAGE("no line: " + greeting, greeted);
       // Its admin command reached the node and answers.
-      CPPUNIT_ASSERT_EQUAL(std::string(R"({"greeting":"hej"})"), fake->adminHandlers().at("hello")("{}"));
+      // It used the address header, the optional sigil service (every
+      // provider) and the admin service.
+      CPPUNIT_ASSERT_EQUAL(R"({"greeting":"hej","name":")" + pkName + R"(","address":")" + addressText + R"(","sigils":["motd"]})",
+                           fake->adminHandlers().at("hello")("{}"));
 
       auto assembly = SigilAssembler::assemble("{}", {SigilSource{"motd-sigil", registry.get<rtk_sigil_service>(RTK_SIGIL_SERVICE_ID)}},
                                                "0.1.0", RTK_NODEINFO_MAX_BYTES);

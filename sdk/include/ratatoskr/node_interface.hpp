@@ -158,8 +158,9 @@ class PeerInterface {
   // unsubscribePeerEvents.
   using PeerEventHandler = std::function<void(const PeerEvent&)>;
   virtual std::uint64_t subscribePeerEvents(PeerEventHandler handler) = 0;
-  // Once this returns the handler is not running and is never called again.
-  // Unknown ids are ignored. Not from inside the handler.
+  // Once this returns the handler is not running and is never called again
+  // (from another thread it waits for a running call; from inside the
+  // handler itself the current call simply finishes). Unknown ids are ignored.
   virtual void unsubscribePeerEvents(std::uint64_t id) = 0;
 
   // Dials `uri` and runs the link handshake without adding a peer, then
@@ -197,8 +198,9 @@ class AdminInterface {
                                std::vector<std::string> fields, AdminHandler handler) = 0;
   // Removes a command added with addAdminHandler. Once this returns the
   // handler is not running and is never called again (calls in progress are
-  // waited for). Errc::NotFound when no such added command exists. Not from
-  // inside an admin handler.
+  // waited for, except a call on the caller's own thread: another admin
+  // command may remove this one). Errc::NotFound when no such added command
+  // exists; built-in commands cannot be removed.
   virtual void removeAdminHandler(std::string_view name) = 0;
 };
 

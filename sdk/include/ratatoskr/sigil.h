@@ -16,8 +16,9 @@
  * The same table parses other nodes' NodeInfo: match() says whether a
  * foreign object holds a valid fragment of this sigil, parse() extracts it.
  *
- * Several plugins provide "ratatoskr.sigil/1"; get_service() returns only the
- * first, so the host reads the sigils from its registry, not through it.
+ * Several plugins provide "ratatoskr.sigil/1": get_service() returns the
+ * first, each_service() visits them all (declare the id as an optional
+ * service to read every enabled sigil).
  *
  * Threads: every function may be called from any thread, concurrently, from
  * the plugin's start() until its stop(); a sigil's data is fixed once loaded.

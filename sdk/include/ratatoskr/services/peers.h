@@ -65,8 +65,7 @@ typedef struct rtk_peers_service {
    * *id receives the subscription's id. */
   rtk_status (*subscribe)(rtk_peers* peers, rtk_peer_event_fn fn, void* ctx, uint64_t* id, rtk_sink* error);
   /* Once this returns, fn is not running and is never called again for this
-   * id. Unknown ids are ignored. Not from inside fn (it would wait on itself:
-   * refused with a log line). */
+   * id (from inside fn: the current call finishes). Unknown ids are ignored. */
   void (*unsubscribe)(rtk_peers* peers, uint64_t id);
 
   /* Dials `uri` and runs the link handshake without adding a peer, then
