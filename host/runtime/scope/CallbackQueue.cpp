@@ -95,6 +95,25 @@ void CallbackQueue::close() {
   if (stopping) stopping->stop();  // runs what is queued, then joins
 }
 
+void CallbackQueue::Reply::ok(std::string json, std::int64_t rttNs) const {
+  if (auto q = queue_.lock()) q->complete(id_, RTK_OK, std::move(json), rttNs, {});
+}
+
+void CallbackQueue::Reply::fail(const Error& error) const {
+  if (auto q = queue_.lock()) q->complete(id_, sdk::toStatus(error.code()), {}, 0, error.what());
+}
+
+rtk_status CallbackQueue::startReply(rtk_reply_fn fn, void* ctx, rtk_sink* error, const std::function<void(Reply)>& start) {
+  std::uint64_t id = 0;
+  rtk_status status = sdk::guard(error, [&] {
+    if (!fn) throw Error(Errc::InvalidArgument, "no reply function");
+    id = expect(fn, ctx);
+    start(Reply(weak_from_this(), id));
+  });
+  if (status != RTK_OK && id != 0) forget(id);
+  return status;
+}
+
 std::size_t CallbackQueue::pending() const {
   std::lock_guard lock(mutex_);
   return pending_.size();

@@ -26,12 +26,32 @@
 
 #include "core/util/EventLoop.hpp"
 #include "ratatoskr/abi.h"
+#include "ratatoskr/error.hpp"
 #include "ratatoskr/log.hpp"
 
 namespace rtk::host {
 
 class CallbackQueue : public std::enable_shared_from_this<CallbackQueue> {
  public:
+  // One expected reply as a node-side callback holds it: completing it after
+  // the queue is gone or closed does nothing.
+  class Reply {
+   public:
+    Reply(std::weak_ptr<CallbackQueue> queue, std::uint64_t id) : queue_(std::move(queue)), id_(id) {}
+    void ok(std::string json, std::int64_t rttNs) const;
+    void fail(const Error& error) const;
+
+   private:
+    std::weak_ptr<CallbackQueue> queue_;
+    std::uint64_t id_;
+  };
+
+  // The common shape of every asynchronous call of a service table: expect a
+  // reply, hand `start` its Reply (it starts the node's operation), and if
+  // `start` throws, forget the reply and return the error as a status
+  // (abi.h: a call that fails is never answered).
+  rtk_status startReply(rtk_reply_fn fn, void* ctx, rtk_sink* error, const std::function<void(Reply)>& start);
+
   // threadName: at most 15 characters.
   static std::shared_ptr<CallbackQueue> create(std::string threadName, Log log);
   ~CallbackQueue();

@@ -73,25 +73,13 @@ struct T {
   static rtk_status queryAsync(rtk_diagnostics* d, rtk_query_kind kind, const std::uint8_t key[32],
                                std::uint64_t timeoutMs, rtk_reply_fn done, void* ctx, rtk_sink* error) noexcept {
     PluginScope& scope = scopeOf(d);
-    std::uint64_t id = 0;
-    rtk_status status = guard(error, [&] {
-      if (!done) throw Error(Errc::InvalidArgument, "diagnostics query_async: no reply function");
-      RemoteQuery q = queryOf(kind);
-      auto k = keyFrom(key);
-      id = scope.callbacks()->expect(done, ctx);
-      std::weak_ptr<CallbackQueue> queue = scope.callbacks();
-      scope.node().queryRemote(q, k, std::chrono::milliseconds(timeoutMs), [queue, id](Outcome<RemoteReply> r) {
-        auto qu = queue.lock();
-        if (!qu) return;
-        if (!r.ok()) {
-          qu->complete(id, sdk::toStatus(r.error->code()), {}, 0, r.error->what());
-        } else {
-          qu->complete(id, RTK_OK, std::move(r.value.json), static_cast<std::int64_t>(r.value.rtt.count()), {});
-        }
-      });
+    return scope.callbacks()->startReply(done, ctx, error, [&](CallbackQueue::Reply reply) {
+      scope.node().queryRemote(queryOf(kind), keyFrom(key), std::chrono::milliseconds(timeoutMs),
+                               [reply](Outcome<RemoteReply> r) {
+                                 if (!r.ok()) return reply.fail(*r.error);
+                                 reply.ok(std::move(r.value.json), static_cast<std::int64_t>(r.value.rtt.count()));
+                               });
     });
-    if (status != RTK_OK && id != 0) scope.callbacks()->forget(id);
-    return status;
   }
 };
 

@@ -78,25 +78,14 @@ struct T {
   static rtk_status probe(rtk_peers* p, rtk_str uri, std::uint64_t timeoutMs, rtk_reply_fn done, void* ctx,
                           rtk_sink* error) noexcept {
     PluginScope& scope = scopeOf(p);
-    std::uint64_t id = 0;
-    rtk_status status = guard(error, [&] {
-      if (!done) throw Error(Errc::InvalidArgument, "peers probe: no reply function");
-      id = scope.callbacks()->expect(done, ctx);
-      std::weak_ptr<CallbackQueue> queue = scope.callbacks();
-      scope.node().probePeer(fromStr(uri), std::chrono::milliseconds(timeoutMs), [queue, id](Outcome<PeerProbe> r) {
-        auto q = queue.lock();
-        if (!q) return;
-        if (!r.ok()) {
-          q->complete(id, sdk::toStatus(r.error->code()), {}, 0, r.error->what());
-          return;
-        }
+    return scope.callbacks()->startReply(done, ctx, error, [&](CallbackQueue::Reply reply) {
+      scope.node().probePeer(fromStr(uri), std::chrono::milliseconds(timeoutMs), [reply](Outcome<PeerProbe> r) {
+        if (!r.ok()) return reply.fail(*r.error);
         auto v = json::Value::object();
         v.set("key", r.value.key.hex());
-        q->complete(id, RTK_OK, v.dump(), static_cast<std::int64_t>(r.value.rtt.count()), {});
+        reply.ok(v.dump(), static_cast<std::int64_t>(r.value.rtt.count()));
       });
     });
-    if (status != RTK_OK && id != 0) scope.callbacks()->forget(id);
-    return status;
   }
 };
 
