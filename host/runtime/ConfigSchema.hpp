@@ -29,11 +29,10 @@
 #include <string_view>
 
 #include "ratatoskr/json.hpp"
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
-class RTK_HOST_API ConfigSchema {
+class ConfigSchema {
  public:
   // An empty text means "no schema": only a missing or empty object passes.
   explicit ConfigSchema(std::string_view schemaText);

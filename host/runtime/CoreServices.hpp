@@ -18,7 +18,6 @@
 
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_interface.hpp"
-#include "runtime/HostExport.hpp"
 #include "runtime/NodeInfoComposer.hpp"
 #include "runtime/PluginManager.hpp"
 #include "runtime/ServiceRegistry.hpp"
@@ -26,7 +25,7 @@
 
 namespace rtk::host {
 
-class RTK_HOST_API CoreServices {
+class CoreServices {
  public:
   static constexpr const char* kProvider = "core";
 

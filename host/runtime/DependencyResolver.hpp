@@ -27,7 +27,6 @@
 #include <string>
 #include <vector>
 
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
@@ -49,7 +48,7 @@ struct DependencyResolution {
   std::map<std::string, std::string> refused;   // plugin name → reason
 };
 
-class RTK_HOST_API DependencyResolver {
+class DependencyResolver {
  public:
   // hostServices: service id → provider name ("core"), always available.
   // dormantProviders: service id → plugins that provide it but are not enabled.

@@ -19,13 +19,12 @@
 
 #include "ratatoskr/abi.h"
 #include "ratatoskr/log.hpp"
-#include "runtime/HostExport.hpp"
 #include "runtime/ServiceRegistry.hpp"
 #include "runtime/scope/PluginScope.hpp"
 
 namespace rtk::host {
 
-class RTK_HOST_API HostApiTable {
+class HostApiTable {
  public:
   // scope: the plugin's view of the core's services; null for sigils, which
   // run before the node exists.

@@ -34,7 +34,6 @@
 
 #include "config/HostConfig.hpp"
 #include "ratatoskr/log.hpp"
-#include "runtime/HostExport.hpp"
 #include "runtime/NodeFactory.hpp"
 #include "runtime/CoreServices.hpp"
 #include "runtime/PluginAdminCommands.hpp"
@@ -43,7 +42,7 @@
 
 namespace rtk::host {
 
-class RTK_HOST_API HostRuntime {
+class HostRuntime {
  public:
   // The provider name the node's services are registered under.
   static constexpr const char* kCoreProvider = CoreServices::kProvider;

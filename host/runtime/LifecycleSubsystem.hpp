@@ -19,12 +19,11 @@
 #include <string>
 
 #include "ratatoskr/log.hpp"
-#include "runtime/HostExport.hpp"
 #include "runtime/HostRuntime.hpp"
 
 namespace rtk::host {
 
-class RTK_HOST_API LifecycleSubsystem : public Poco::Util::Subsystem {
+class LifecycleSubsystem : public Poco::Util::Subsystem {
  public:
   using Step = void (HostRuntime::*)();
 

@@ -3,9 +3,9 @@
 // The host never names a node implementation: it calls the factory with the
 // conf's NodeConfig (NodeInfo already assembled from the sigils) and gets
 // back the node as rtk::NodeInterface plus a plain account of what runs.
-// defaultNodeFactory() makes the real node (rtk::Node: core + netstack; it
-// lives in host/facade/HostNodeFactory.cpp because it needs the whole
-// library); tests pass their own factory returning fakes.
+// defaultNodeFactory() makes the real node (rtk::Node from libratatoskr; it
+// lives in the host program, host/HostNodeFactory.cpp, so the runtime links
+// no node); tests pass their own factory returning fakes.
 //
 // Errors: a factory throws rtk::Error (Errc::Config for a bad key or
 // setting); the host logs it and exits.
@@ -19,7 +19,6 @@
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_config.hpp"
 #include "ratatoskr/node_interface.hpp"
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
@@ -33,6 +32,6 @@ struct NodeInstance {
 
 using NodeFactory = std::function<NodeInstance(const NodeConfig& config, const Log& log)>;
 
-RTK_HOST_API NodeFactory defaultNodeFactory();
+NodeFactory defaultNodeFactory();
 
 }  // namespace rtk::host

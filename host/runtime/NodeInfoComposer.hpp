@@ -25,11 +25,10 @@
 #include "ratatoskr/json.hpp"
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_interface.hpp"
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
-class RTK_HOST_API NodeInfoComposer {
+class NodeInfoComposer {
  public:
   // baseJson: the NodeInfo the node was created with (a JSON object).
   // baseOwners: who owns each base key ("the conf's NodeInfo", "sigil info").

@@ -21,7 +21,6 @@
 
 #include "ratatoskr/abi.h"
 #include "runtime/HostApiTable.hpp"
-#include "runtime/HostExport.hpp"
 #include "runtime/PluginLoader.hpp"
 #include "runtime/scope/PluginScope.hpp"
 
@@ -29,9 +28,9 @@ namespace rtk::host {
 
 enum class PluginState { Found, Disabled, Refused, Loaded, LoadFailed, Started, StartFailed, Stopped };
 
-RTK_HOST_API const char* pluginStateName(PluginState state) noexcept;
+const char* pluginStateName(PluginState state) noexcept;
 
-class RTK_HOST_API Plugin {
+class Plugin {
  public:
   explicit Plugin(std::string path) : path_(std::move(path)) {}
   Plugin(const Plugin&) = delete;

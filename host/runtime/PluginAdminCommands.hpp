@@ -25,12 +25,11 @@
 
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_interface.hpp"
-#include "runtime/HostExport.hpp"
 #include "runtime/PluginManager.hpp"
 
 namespace rtk::host {
 
-class RTK_HOST_API PluginAdminCommands {
+class PluginAdminCommands {
  public:
   static constexpr const char* kLoad = "loadplugin";
   static constexpr const char* kUnload = "unloadplugin";

@@ -28,7 +28,6 @@
 #include <vector>
 
 #include "ratatoskr/abi.h"
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
@@ -46,7 +45,7 @@ struct PluginDescription {
   std::string configSchema;
 };
 
-class RTK_HOST_API PluginLoader {
+class PluginLoader {
  public:
   struct Opened {
     void* handle = nullptr;

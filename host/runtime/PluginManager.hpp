@@ -37,13 +37,12 @@
 
 #include "ratatoskr/json.hpp"
 #include "ratatoskr/log.hpp"
-#include "runtime/HostExport.hpp"
 #include "runtime/Plugin.hpp"
 #include "runtime/ServiceRegistry.hpp"
 
 namespace rtk::host {
 
-class RTK_HOST_API PluginManager {
+class PluginManager {
  public:
   PluginManager(ServiceRegistry& registry, Log log, std::string hostVersion);
   ~PluginManager();

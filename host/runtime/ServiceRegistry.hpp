@@ -31,7 +31,6 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
@@ -42,7 +41,7 @@ struct ServiceEntry {
   std::uint32_t size = 0;  // the table's own size field
 };
 
-class RTK_HOST_API ServiceRegistry {
+class ServiceRegistry {
  public:
   ServiceRegistry() = default;
   ServiceRegistry(const ServiceRegistry&) = delete;

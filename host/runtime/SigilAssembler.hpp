@@ -27,7 +27,6 @@
 #include <vector>
 
 #include "ratatoskr/sigil.h"
-#include "runtime/HostExport.hpp"
 
 namespace rtk::host {
 
@@ -43,7 +42,7 @@ struct SigilAssembly {
   std::map<std::string, std::string> owners;  // each key of nodeInfo → who set it ("the conf's NodeInfo", "sigil \"x\"")
 };
 
-class RTK_HOST_API SigilAssembler {
+class SigilAssembler {
  public:
   static constexpr const char* kMetadataKey = "ratatoskr";
 

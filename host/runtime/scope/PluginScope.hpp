@@ -40,7 +40,6 @@
 #include "ratatoskr/services/network.h"
 #include "ratatoskr/services/nodeinfo.h"
 #include "ratatoskr/services/peers.h"
-#include "runtime/HostExport.hpp"
 #include "runtime/scope/CallbackQueue.hpp"
 
 namespace rtk::host {
@@ -55,7 +54,7 @@ class ScopedHandle {
   virtual void abort() noexcept = 0;
 };
 
-class RTK_HOST_API PluginScope {
+class PluginScope {
  public:
   // The ids of the services a scope serves, in the order registered.
   static const std::vector<std::string>& serviceIds();

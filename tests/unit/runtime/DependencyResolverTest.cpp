@@ -10,7 +10,7 @@ DependencyNode node(std::string name, std::vector<std::string> provides, std::ve
   return DependencyNode{std::move(name), std::move(provides), std::move(requires_), std::move(optional)};
 }
 
-const std::map<std::string, std::string> kHost{{"ratatoskr.node/1", "core"}};
+const std::map<std::string, std::string> kHost{{"ratatoskr.network/1", "core"}};
 
 std::size_t indexOf(const std::vector<std::string>& v, const std::string& s) {
   for (std::size_t i = 0; i < v.size(); ++i)
@@ -41,8 +41,8 @@ class DependencyResolverTest : public CppUnit::TestFixture {
   void ordersProvidersFirst() {
     // Given in reverse: web needs socks, socks needs the node and resolver.
     auto r = DependencyResolver::resolve({node("web", {}, {"ratatoskr.socks/1"}),
-                                          node("socks", {"ratatoskr.socks/1"}, {"ratatoskr.node/1", "ratatoskr.resolver/1"}),
-                                          node("resolver", {"ratatoskr.resolver/1"}, {"ratatoskr.node/1"})},
+                                          node("socks", {"ratatoskr.socks/1"}, {"ratatoskr.network/1", "ratatoskr.resolver/1"}),
+                                          node("resolver", {"ratatoskr.resolver/1"}, {"ratatoskr.network/1"})},
                                          kHost);
     CPPUNIT_ASSERT(r.refused.empty());
     std::vector<std::string> expected{"resolver", "socks", "web"};
@@ -51,7 +51,7 @@ class DependencyResolverTest : public CppUnit::TestFixture {
   }
 
   void keepsInputOrderForIndependents() {
-    auto r = DependencyResolver::resolve({node("b", {}, {}), node("a", {}, {}), node("c", {}, {"ratatoskr.node/1"})}, kHost);
+    auto r = DependencyResolver::resolve({node("b", {}, {}), node("a", {}, {}), node("c", {}, {"ratatoskr.network/1"})}, kHost);
     std::vector<std::string> expected{"b", "a", "c"};
     CPPUNIT_ASSERT(r.order == expected);
   }
@@ -74,7 +74,7 @@ class DependencyResolverTest : public CppUnit::TestFixture {
   void dependentsOfRefusedAreRefused() {
     auto r = DependencyResolver::resolve(
         {node("socks", {"ratatoskr.socks/1"}, {"ratatoskr.missing/1"}), node("web", {}, {"ratatoskr.socks/1"}),
-         node("stats", {}, {"ratatoskr.node/1"})},
+         node("stats", {}, {"ratatoskr.network/1"})},
         kHost);
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), r.refused.size());
     CPPUNIT_ASSERT_EQUAL(std::string("\"web\" requires \"ratatoskr.socks/1\", whose provider \"socks\" was refused"),
@@ -95,7 +95,7 @@ class DependencyResolverTest : public CppUnit::TestFixture {
 
   void cycleLeavesOthersRunning() {
     auto r = DependencyResolver::resolve({node("x", {"svc.x/1"}, {"svc.y/1"}), node("y", {"svc.y/1"}, {"svc.x/1"}),
-                                          node("user", {}, {"svc.x/1"}), node("free", {"svc.f/1"}, {"ratatoskr.node/1"}),
+                                          node("user", {}, {"svc.x/1"}), node("free", {"svc.f/1"}, {"ratatoskr.network/1"}),
                                           node("free-user", {}, {"svc.f/1"})},
                                          kHost);
     CPPUNIT_ASSERT_EQUAL(std::string("dependency cycle: x -[svc.y/1]-> y -[svc.x/1]-> x"), r.refused.at("x"));
@@ -120,7 +120,7 @@ class DependencyResolverTest : public CppUnit::TestFixture {
   }
 
   void optionalProviderComesFirstWhenPresent() {
-    auto r = DependencyResolver::resolve({node("ninfo", {"ratatoskr.ninfo/1"}, {"ratatoskr.node/1"}, {"ratatoskr.sigil/1"}),
+    auto r = DependencyResolver::resolve({node("ninfo", {"ratatoskr.ninfo/1"}, {"ratatoskr.network/1"}, {"ratatoskr.sigil/1"}),
                                           node("info", {"ratatoskr.sigil/1"}, {}), node("public", {"ratatoskr.sigil/1"}, {})},
                                          kHost);
     CPPUNIT_ASSERT(r.refused.empty());
@@ -129,7 +129,7 @@ class DependencyResolverTest : public CppUnit::TestFixture {
   }
 
   void optionalServiceMissingRefusesNothing() {
-    auto r = DependencyResolver::resolve({node("ninfo", {}, {"ratatoskr.node/1"}, {"ratatoskr.sigil/1", "svc.none/1"})}, kHost);
+    auto r = DependencyResolver::resolve({node("ninfo", {}, {"ratatoskr.network/1"}, {"ratatoskr.sigil/1", "svc.none/1"})}, kHost);
     CPPUNIT_ASSERT(r.refused.empty());
     CPPUNIT_ASSERT(r.order == std::vector<std::string>{"ninfo"});
     // A refused optional provider does not take its optional users down.

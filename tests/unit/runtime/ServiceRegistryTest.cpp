@@ -42,7 +42,7 @@ class ServiceRegistryTest : public CppUnit::TestFixture {
 
  public:
   void validIds() {
-    CPPUNIT_ASSERT(ServiceRegistry::validId("ratatoskr.node/1"));
+    CPPUNIT_ASSERT(ServiceRegistry::validId("ratatoskr.network/1"));
     CPPUNIT_ASSERT(ServiceRegistry::validId("my-app_x.y/12"));
     CPPUNIT_ASSERT(!ServiceRegistry::validId("ratatoskr.node"));
     CPPUNIT_ASSERT(!ServiceRegistry::validId("Ratatoskr.node/1"));
