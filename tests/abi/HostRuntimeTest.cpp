@@ -2,8 +2,8 @@
 // subsystems run) with the fixture plugins and a fake node from a factory.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "FakeNode.hpp"
 #include "TestLog.hpp"
+#include "common/FakeNode.hpp"
 #include "ratatoskr/services/network.h"
 #include "runtime/HostRuntime.hpp"
 

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "FakeNode.hpp"
+#include "common/FakeNode.hpp"
 #include "ratatoskr/sigil.h"
 #include "ratatoskr/address.hpp"
 #include "runtime/CoreServices.hpp"
@@ -109,8 +109,7 @@ class OutOfTreeTest : public CppUnit::TestFixture {
         LogLevel::Debug);
     auto fake = std::make_shared<test::FakeNode>();
     fake->keyValue = *PublicKey::fromHex("8c9b7c6e1e0b2c3d4f5a69788796a5b4c3d2e1f00112233445566778899aabbc");
-    fake->addressValue = address::addressForKey(fake->keyValue);
-    const std::string addressText = formatAddress(fake->addressValue);
+    const std::string addressText = formatAddress(address::addressForKey(fake->keyValue));
     const std::string pkName = fake->keyValue.hex() + ".pk.ygg";
     ServiceRegistry registry;
     CoreServices core(fake, "{}", {}, logger);

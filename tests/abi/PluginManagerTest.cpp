@@ -5,8 +5,8 @@
 #include <dlfcn.h>
 
 #include "EchoService.h"
-#include "FakeNode.hpp"
 #include "TestLog.hpp"
+#include "common/FakeNode.hpp"
 #include "ratatoskr/services/network.h"
 #include "ratatoskr/sigil.h"
 #include "runtime/CoreServices.hpp"

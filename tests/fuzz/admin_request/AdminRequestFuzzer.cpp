@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "FakeNode.hpp"
+#include "common/FakeNode.hpp"
 #include "core/admin/AdminDispatcher.hpp"
 #include "core/admin/ArgumentReader.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t chunk = data[0] == 0 ? input.size() + 1 : data[0];
 
   rtk::test::FakeNode node;
-  node.self = rtk::test::testKey(1);
+  node.keyValue = rtk::test::testKey(1);
   node.remoteNodeInfo = R"({"buildname":"fuzz"})";
   admin::AdminDispatcher dispatcher;
   admin::BuiltinHandlers::Options options;

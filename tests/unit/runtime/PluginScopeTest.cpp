@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "FakeNode.hpp"
+#include "common/FakeNode.hpp"
 #include "ratatoskr/services/admin.hpp"
 #include "ratatoskr/services/diagnostics.hpp"
 #include "ratatoskr/services/network.hpp"
@@ -89,8 +89,8 @@ class PluginScopeTest : public CppUnit::TestFixture {
     fake_->subnetValue = *parseAddress("300:1234:5678:9::");
     fake_->keyValue = keyOf(7);
     fake_->mtuValue = 65535;
-    CPPUNIT_ASSERT(net_->address() == fake_->addressValue);
-    CPPUNIT_ASSERT(net_->subnet() == fake_->subnetValue);
+    CPPUNIT_ASSERT(net_->address() == *fake_->addressValue);
+    CPPUNIT_ASSERT(net_->subnet() == *fake_->subnetValue);
     CPPUNIT_ASSERT(net_->publicKey() == fake_->keyValue);
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(65535), net_->mtu());
   }
@@ -125,6 +125,7 @@ class PluginScopeTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(call);
     CPPUNIT_ASSERT_EQUAL(std::string("tls://peer.example.net:443"), call->args.at(0));
     CPPUNIT_ASSERT_EQUAL(std::string("eth0"), call->args.at(1));
+    fake_->configuredPeers.insert("tcp://[::1]:1");
     peers_->removePeer("tcp://[::1]:1", "");
     CPPUNIT_ASSERT_EQUAL(std::string("tcp://[::1]:1"), fake_->lastCall("removePeer")->args.at(0));
     CPPUNIT_ASSERT_EQUAL(std::string(""), fake_->lastCall("removePeer")->args.at(1));
@@ -183,14 +184,16 @@ class PluginScopeTest : public CppUnit::TestFixture {
   }
 
   void diagnosticsRoundTrip() {
-    fake_->self = SelfInfo{keyOf(1), 77};
+    fake_->keyValue = keyOf(1);
+    fake_->routingEntries = 77;
     fake_->tree = {TreeEntry{keyOf(1), keyOf(2), 5}, TreeEntry{keyOf(2), keyOf(2), 6}};
     fake_->paths = {PathEntry{keyOf(4), {1, 2, 18446744073709551615ull}, 9}};
     fake_->sessions = {SessionEntry{keyOf(5), 10, 20, 30s}};
-    fake_->nodeInfoReply = NodeInfoReply{"{\"name\":\"peer\",\"n\":[1,2]}", 1234567ns};
+    fake_->remoteNodeInfo = "{\"name\":\"peer\",\"n\":[1,2]}";
+    fake_->remoteNodeInfoRtt = 1234567ns;
     fake_->remoteSelf = "{\"key\":\"ab\",\"coords\":[1,2]}";
-    fake_->remotePeers = {keyOf(6), keyOf(7)};
-    fake_->remoteTree = {keyOf(8)};
+    fake_->remotePeers = std::vector<PublicKey>{keyOf(6), keyOf(7)};
+    fake_->remoteTree = std::vector<PublicKey>{keyOf(8)};
 
     auto self = diag_->getSelf();
     CPPUNIT_ASSERT(self.key == keyOf(1));
@@ -209,14 +212,14 @@ class PluginScopeTest : public CppUnit::TestFixture {
     diag_->sendLookup(keyOf(9));
     CPPUNIT_ASSERT_EQUAL(keyOf(9).hex(), fake_->lastCall("sendLookup")->args.at(0));
     auto info = diag_->getNodeInfo(keyOf(10), 6000ms);
-    CPPUNIT_ASSERT_EQUAL(fake_->nodeInfoReply.json, info.json);
+    CPPUNIT_ASSERT_EQUAL(*fake_->remoteNodeInfo, info.json);
     CPPUNIT_ASSERT(info.rtt == 1234567ns);
     CPPUNIT_ASSERT_EQUAL(std::string("6000"), fake_->lastCall("getNodeInfo")->args.at(1));
-    CPPUNIT_ASSERT_EQUAL(fake_->remoteSelf, diag_->remoteGetSelf(keyOf(11), 100ms));
+    CPPUNIT_ASSERT_EQUAL(*fake_->remoteSelf, diag_->remoteGetSelf(keyOf(11), 100ms));
     CPPUNIT_ASSERT_EQUAL(keyOf(11).hex(), fake_->lastCall("remoteGetSelf")->args.at(0));
-    CPPUNIT_ASSERT(diag_->remoteGetPeers(keyOf(12), 200ms) == fake_->remotePeers);
+    CPPUNIT_ASSERT(diag_->remoteGetPeers(keyOf(12), 200ms) == *fake_->remotePeers);
     CPPUNIT_ASSERT_EQUAL(std::string("200"), fake_->lastCall("remoteGetPeers")->args.at(1));
-    CPPUNIT_ASSERT(diag_->remoteGetTree(keyOf(13), 300ms) == fake_->remoteTree);
+    CPPUNIT_ASSERT(diag_->remoteGetTree(keyOf(13), 300ms) == *fake_->remoteTree);
     fake_->failWith(Errc::Timeout, "proto: timed out waiting for response");
     try {
       diag_->getNodeInfo(keyOf(10), 1ms);

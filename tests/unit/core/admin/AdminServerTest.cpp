@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "AdminTestUtil.hpp"
-#include "FakeNode.hpp"
+#include "common/FakeNode.hpp"
 #include "common/ProcessCounters.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
@@ -33,7 +33,7 @@ struct Fixture {
   std::string endpoint;
 
   explicit Fixture(AdminServer::Options o = AdminServer::Options()) {
-    node.self = rtk::test::testKey(42);
+    node.keyValue = rtk::test::testKey(42);
     server = std::make_unique<AdminServer>(rtk::Log{}, o);
     BuiltinHandlers::install(server->dispatcher(), node);
     endpoint = "unix://" + dir.file("admin.sock");

@@ -1,6 +1,6 @@
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "FakeNode.hpp"
+#include "common/FakeNode.hpp"
 #include "core/admin/AdminDispatcher.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/proto/BuildInfo.hpp"
@@ -64,11 +64,11 @@ class BuiltinHandlersTest : public CppUnit::TestFixture {
  public:
   void getSelf() {
     FakeNode n;
-    n.self = testKey(1);
+    n.keyValue = testKey(1);
     n.routingEntries = 17;
     std::string want = std::string(R"({"build_name":"ratatoskr","build_version":")") + rtk::core::proto::kBuildVersion +
-                       R"(","key":")" + n.self.hex() + R"(","address":")" + addr(n.self) + R"(","routing_entries":17,"subnet":")" +
-                       rtk::formatAddress(rtk::address::subnetForKey(n.self)) + R"(/64"})";
+                       R"(","key":")" + n.keyValue.hex() + R"(","address":")" + addr(n.keyValue) + R"(","routing_entries":17,"subnet":")" +
+                       rtk::formatAddress(rtk::address::subnetForKey(n.keyValue)) + R"(/64"})";
     CPPUNIT_ASSERT_EQUAL(want, BuiltinHandlers::getSelf(n, "{}"));
     CPPUNIT_ASSERT(want.find("::/64") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(std::string("json: cannot unmarshal number into Go value of type admin.GetSelfRequest"),

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "AdminTestUtil.hpp"
-#include "FakeNode.hpp"
+#include "common/FakeNode.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/proto/Json.hpp"
@@ -132,7 +132,7 @@ class RealNodeComparisonTest : public CppUnit::TestFixture {
 
     // Ours, with every kind of entry.
     FakeNode fake;
-    fake.self = testKey(1);
+    fake.keyValue = testKey(1);
     rtk::PeerInfo up;
     up.uri = "tcp://127.0.0.1:1234";
     up.up = true;

@@ -3,7 +3,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "AdminTestUtil.hpp"
-#include "FakeNode.hpp"
+#include "common/FakeNode.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/proto/Json.hpp"
@@ -26,7 +26,7 @@ struct Node {
   std::string endpoint;
 
   Node() {
-    node.self = testKey(11);
+    node.keyValue = testKey(11);
     node.routingEntries = 3;
     rtk::PeerInfo up;
     up.uri = "tls://192.0.2.1:443";
@@ -44,12 +44,12 @@ struct Node {
     down.lastError = "dial tcp 192.0.2.2:1: connect: connection refused";
     down.lastErrorTime = std::chrono::system_clock::now() - 2s;
     node.peers = {up, down};
-    node.tree = {{node.self, testKey(12), 2}, {testKey(12), testKey(12), 1}};
+    node.tree = {{node.keyValue, testKey(12), 2}, {testKey(12), testKey(12), 1}};
     node.paths = {{testKey(12), {1}, 9}};
     node.sessions = {{testKey(12), 142, 5, 3791s + 396407us}};
     node.remoteNodeInfo = R"({"buildname":"yggdrasil","hello":"world"})";
     node.remoteSelf = R"({"key":")" + testKey(12).hex() + R"(","routing_entries":"2"})";
-    node.remotePeers = std::vector<rtk::PublicKey>{node.self};
+    node.remotePeers = std::vector<rtk::PublicKey>{node.keyValue};
     node.remoteTree = std::vector<rtk::PublicKey>{};
     BuiltinHandlers::install(server.dispatcher(), node);
     endpoint = "unix://" + dir.file("admin.sock");
@@ -132,7 +132,7 @@ class YggdrasilctlTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(line(self.output, "IPv6 address:").find(rtk::formatAddress(n.node.address())) != std::string::npos);
     CPPUNIT_ASSERT(line(self.output, "IPv6 subnet:").find("/64") != std::string::npos);
     CPPUNIT_ASSERT(line(self.output, "Routing table size:").find('3') != std::string::npos);
-    CPPUNIT_ASSERT(line(self.output, "Public key:").find(n.node.self.hex()) != std::string::npos);
+    CPPUNIT_ASSERT(line(self.output, "Public key:").find(n.node.keyValue.hex()) != std::string::npos);
 
     auto peers = yggdrasilctl(n.endpoint, "getPeers", false);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(peers.output, 0, peers.status);
@@ -178,13 +178,13 @@ class YggdrasilctlTest : public CppUnit::TestFixture {
 
   void overTcp() {
     FakeNode node;
-    node.self = testKey(5);
+    node.keyValue = testKey(5);
     AdminServer server(rtk::Log{});
     BuiltinHandlers::install(server.dispatcher(), node);
     server.start("tcp://127.0.0.1:0");
     auto r = yggdrasilctl(server.boundAddress(), "getSelf", true);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.output, 0, r.status);
-    CPPUNIT_ASSERT(r.output.find(node.self.hex()) != std::string::npos);
+    CPPUNIT_ASSERT(r.output.find(node.keyValue.hex()) != std::string::npos);
   }
 };
 

@@ -1,13 +1,34 @@
-// FakeNode — an in-memory rtk::NodeInterface for tests of everything that
-// sits on top of the node (the node service table, plugins, the runtime).
+// FakeNode — the one in-memory rtk::NodeInterface for every test suite: the
+// node service table, plugins and the runtime (tests/unit/runtime,
+// tests/abi), and the admin socket (tests/unit/core/admin, the admin request
+// fuzzer).
 //
-// Every call is recorded; results come from public fields; `failWith` makes
-// the next fallible call throw rtk::Error(code, message). Conns, listeners
-// and packet conns are in-memory queues whose blocking calls wait on a
-// condition variable and are released by close() from any thread, like the
-// real ones (net.hpp). `waiters` counts calls currently blocked, so a test
-// can close only once the other thread is really waiting.
-// Thread-safety: all members are safe from any thread.
+// Every call is recorded (calls(), lastCall()); results come from public
+// fields; `failWith` makes the next recorded call throw rtk::Error(code,
+// message) before it does anything else.
+//
+// It behaves like a real node where tests rely on it:
+//  - publicKey() and getSelf().key answer `keyValue`; address() and subnet()
+//    answer `addressValue` / `subnetValue` when set, otherwise the ones a real
+//    node derives from `keyValue` (ratatoskr/address.hpp).
+//  - addPeer/removePeer keep `configuredPeers`: a URI without "://" is
+//    InvalidArgument, adding a configured one AlreadyExists, removing an
+//    unknown one NotFound; successful calls are appended to `added` /
+//    `removed` as (uri, sourceInterface).
+//  - getNodeInfo and remoteGet* answer the optional `remote*` fields; nullopt
+//    means no reply (Errc::Timeout). They remember the key in `lastRemoteKey`.
+//    With `holdNodeInfo` set, getNodeInfo blocks (counted in `held`) until
+//    release(), to stand for a slow handler.
+//  - Conns, listeners and packet conns are in-memory queues whose blocking
+//    calls wait on a condition variable and are released by close() from any
+//    thread, like the real ones (net.hpp). `waiters` counts calls currently
+//    blocked, so a test can close only once the other thread is really
+//    waiting.
+//  - Peer events, probes and remote queries wait until the test drives them
+//    (emitPeerEvent, finishProbes, answerQueries).
+// Thread-safety: the NodeInterface members are safe from any thread. The
+// public data fields are plain: set them before handing the node out, or
+// read them once the calls that write them have returned.
 #pragma once
 
 #include <algorithm>
@@ -19,9 +40,12 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "ratatoskr/address.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/node_interface.hpp"
 
@@ -183,19 +207,38 @@ class FakeNode final : public NodeInterface {
   };
 
   // ---- what the fake answers ----
-  Ip6Address addressValue, subnetValue;
-  PublicKey keyValue;
+  PublicKey keyValue;                               // publicKey(), getSelf().key
+  std::optional<Ip6Address> addressValue, subnetValue;  // nullopt: derived from keyValue
   std::uint64_t mtuValue = 1280;
+  std::uint64_t routingEntries = 1;                 // getSelf().routingEntries
   std::vector<PeerInfo> peers;
   std::vector<MulticastInterfaceInfo> multicast;
-  SelfInfo self;
   std::vector<TreeEntry> tree;
   std::vector<PathEntry> paths;
   std::vector<SessionEntry> sessions;
-  NodeInfoReply nodeInfoReply;
-  std::string remoteSelf = "{}";
-  std::vector<PublicKey> remotePeers, remoteTree;
-  bool throwOnGetters = false;
+  // What getNodeInfo / remoteGet* answer; nullopt: no reply (Errc::Timeout).
+  std::optional<std::string> remoteNodeInfo;
+  std::chrono::nanoseconds remoteNodeInfoRtt = std::chrono::milliseconds(3);
+  std::optional<std::string> remoteSelf;
+  std::optional<std::vector<PublicKey>> remotePeers, remoteTree;
+  PublicKey lastRemoteKey;                          // the key of the last getNodeInfo / remoteGet*
+  bool throwOnGetters = false;                      // address/subnet/publicKey/mtu throw Errc::Closed
+
+  // ---- peer bookkeeping (addPeer / removePeer) ----
+  std::set<std::string> configuredPeers;
+  std::vector<std::pair<std::string, std::string>> added, removed;  // (uri, sourceInterface)
+
+  // When set, getNodeInfo blocks until release() (a slow handler); `held`
+  // counts the calls that got there.
+  std::atomic<bool> holdNodeInfo{false};
+  std::atomic<int> held{0};
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      released_ = true;
+    }
+    holdCv_.notify_all();
+  }
 
   // The pipes behind the objects the fake hands out.
   std::shared_ptr<FakePipe> dialPipe = std::make_shared<FakePipe>();
@@ -270,11 +313,11 @@ class FakeNode final : public NodeInterface {
   }
   Ip6Address address() const override {
     getter();
-    return addressValue;
+    return addressValue ? *addressValue : address::addressForKey(keyValue);
   }
   Ip6Address subnet() const override {
     getter();
-    return subnetValue;
+    return subnetValue ? *subnetValue : address::subnetForKey(keyValue);
   }
   PublicKey publicKey() const override {
     getter();
@@ -284,9 +327,18 @@ class FakeNode final : public NodeInterface {
     getter();
     return mtuValue;
   }
-  void addPeer(std::string_view uri, std::string_view iface) override { record("addPeer", {std::string(uri), std::string(iface)}); }
+  void addPeer(std::string_view uri, std::string_view iface) override {
+    record("addPeer", {std::string(uri), std::string(iface)});
+    std::lock_guard lock(mutex_);
+    if (uri.find("://") == std::string_view::npos) throw Error(Errc::InvalidArgument, "links: \"" + std::string(uri) + "\": not a peer URI");
+    if (!configuredPeers.insert(std::string(uri)).second) throw Error(Errc::AlreadyExists, "links: " + std::string(uri) + ": already configured");
+    added.emplace_back(uri, iface);
+  }
   void removePeer(std::string_view uri, std::string_view iface) override {
     record("removePeer", {std::string(uri), std::string(iface)});
+    std::lock_guard lock(mutex_);
+    if (!configuredPeers.erase(std::string(uri))) throw Error(Errc::NotFound, "links: " + std::string(uri) + ": not configured");
+    removed.emplace_back(uri, iface);
   }
   std::vector<PeerInfo> getPeers() const override {
     const_cast<FakeNode*>(this)->record("getPeers", {});
@@ -390,7 +442,7 @@ class FakeNode final : public NodeInterface {
   }
   SelfInfo getSelf() const override {
     const_cast<FakeNode*>(this)->record("getSelf", {});
-    return self;
+    return SelfInfo{keyValue, routingEntries};
   }
   std::vector<TreeEntry> getTree() const override {
     const_cast<FakeNode*>(this)->record("getTree", {});
@@ -407,19 +459,35 @@ class FakeNode final : public NodeInterface {
   void sendLookup(const PublicKey& key) override { record("sendLookup", {key.hex()}); }
   NodeInfoReply getNodeInfo(const PublicKey& key, std::chrono::milliseconds timeout) override {
     record("getNodeInfo", {key.hex(), std::to_string(timeout.count())});
-    return nodeInfoReply;
+    std::unique_lock lock(mutex_);
+    lastRemoteKey = key;
+    if (holdNodeInfo) {
+      ++held;
+      holdCv_.wait(lock, [&] { return released_; });
+    }
+    if (!remoteNodeInfo) throw Error(Errc::Timeout, "proto: getNodeInfo: no reply within " + std::to_string(timeout.count()) + " ms");
+    return NodeInfoReply{*remoteNodeInfo, remoteNodeInfoRtt};
   }
   std::string remoteGetSelf(const PublicKey& key, std::chrono::milliseconds timeout) override {
     record("remoteGetSelf", {key.hex(), std::to_string(timeout.count())});
-    return remoteSelf;
+    std::lock_guard lock(mutex_);
+    lastRemoteKey = key;
+    if (!remoteSelf) throw Error(Errc::Timeout, "proto: no reply");
+    return *remoteSelf;
   }
   std::vector<PublicKey> remoteGetPeers(const PublicKey& key, std::chrono::milliseconds timeout) override {
     record("remoteGetPeers", {key.hex(), std::to_string(timeout.count())});
-    return remotePeers;
+    std::lock_guard lock(mutex_);
+    lastRemoteKey = key;
+    if (!remotePeers) throw Error(Errc::Timeout, "proto: no reply");
+    return *remotePeers;
   }
   std::vector<PublicKey> remoteGetTree(const PublicKey& key, std::chrono::milliseconds timeout) override {
     record("remoteGetTree", {key.hex(), std::to_string(timeout.count())});
-    return remoteTree;
+    std::lock_guard lock(mutex_);
+    lastRemoteKey = key;
+    if (!remoteTree) throw Error(Errc::Timeout, "proto: no reply");
+    return *remoteTree;
   }
   void close() override {
     record("close", {});
@@ -458,6 +526,15 @@ class FakeNode final : public NodeInterface {
   std::map<std::string, AdminHandler> handlers_;
   DialOptions dialOptions_;
   bool closed_ = false;
+  std::condition_variable holdCv_;
+  bool released_ = false;
 };
+
+// A deterministic, distinct key per seed.
+inline PublicKey testKey(std::uint8_t seed) {
+  PublicKey k;
+  for (std::size_t i = 0; i < k.bytes.size(); ++i) k.bytes[i] = static_cast<std::uint8_t>(seed * 13 + i * 7);
+  return k;
+}
 
 }  // namespace rtk::test
