@@ -603,8 +603,8 @@ class LinkManagerTest : public CppUnit::TestFixture {
   }
 
   void peerEventsReportUpAndDown() {
+    Recorder atA, atB;  // before the nodes: their stop() still reports Down events here
     TestNode a, b;
-    Recorder atA, atB;
     a.links->subscribePeerEvents(atA.handler());
     b.links->subscribePeerEvents(atB.handler());
     auto info = a.links->listen("tcp://127.0.0.1:0");
@@ -680,10 +680,10 @@ class LinkManagerTest : public CppUnit::TestFixture {
   }
 
   void unsubscribeFromInsideAHandler() {
-    TestNode a, b;
     std::atomic<int> calls{0};
     std::atomic<std::uint64_t> id{0};
-    Recorder other;
+    Recorder other;  // before the nodes, which report to it until they stop
+    TestNode a, b;
     id = b.links->subscribePeerEvents([&](const rtk::PeerEvent&) {
       ++calls;
       b.links->unsubscribePeerEvents(id);  // must not deadlock
@@ -699,8 +699,8 @@ class LinkManagerTest : public CppUnit::TestFixture {
 
   void probeReportsKeyAndRoundTripOverEachTransport() {
     rtk::test::TempDir dir;
+    Recorder events;  // before the nodes, which report to it until they stop
     TestNode a, b;
-    Recorder events;
     b.links->subscribePeerEvents(events.handler());
     std::vector<std::string> uris;
     const std::vector<std::string> listen = {"tcp://127.0.0.1:0", "tls://127.0.0.1:0",
