@@ -469,25 +469,13 @@ class FakeNode final : public NodeInterface {
     return NodeInfoReply{*remoteNodeInfo, remoteNodeInfoRtt};
   }
   std::string remoteGetSelf(const PublicKey& key, std::chrono::milliseconds timeout) override {
-    record("remoteGetSelf", {key.hex(), std::to_string(timeout.count())});
-    std::lock_guard lock(mutex_);
-    lastRemoteKey = key;
-    if (!remoteSelf) throw Error(Errc::Timeout, "proto: no reply");
-    return *remoteSelf;
+    return remoteAnswer("remoteGetSelf", key, timeout, remoteSelf);
   }
   std::vector<PublicKey> remoteGetPeers(const PublicKey& key, std::chrono::milliseconds timeout) override {
-    record("remoteGetPeers", {key.hex(), std::to_string(timeout.count())});
-    std::lock_guard lock(mutex_);
-    lastRemoteKey = key;
-    if (!remotePeers) throw Error(Errc::Timeout, "proto: no reply");
-    return *remotePeers;
+    return remoteAnswer("remoteGetPeers", key, timeout, remotePeers);
   }
   std::vector<PublicKey> remoteGetTree(const PublicKey& key, std::chrono::milliseconds timeout) override {
-    record("remoteGetTree", {key.hex(), std::to_string(timeout.count())});
-    std::lock_guard lock(mutex_);
-    lastRemoteKey = key;
-    if (!remoteTree) throw Error(Errc::Timeout, "proto: no reply");
-    return *remoteTree;
+    return remoteAnswer("remoteGetTree", key, timeout, remoteTree);
   }
   void close() override {
     record("close", {});
@@ -502,6 +490,15 @@ class FakeNode final : public NodeInterface {
   FakeListener* lastListener = nullptr;
 
  private:
+  // A remote debug call: recorded, its key kept, the answer or a Timeout.
+  template <class T>
+  T remoteAnswer(const char* call, const PublicKey& key, std::chrono::milliseconds timeout, const std::optional<T>& answer) {
+    record(call, {key.hex(), std::to_string(timeout.count())});
+    std::lock_guard lock(mutex_);
+    lastRemoteKey = key;
+    if (!answer) throw Error(Errc::Timeout, "proto: no reply");
+    return *answer;
+  }
   void record(std::string name, std::vector<std::string> args) {
     std::optional<Error> fail;
     {
