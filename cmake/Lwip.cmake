@@ -118,7 +118,7 @@ foreach(f IN LISTS _rtk_lwip_ipv6)
 endforeach()
 
 add_library(rtk_lwip STATIC ${_rtk_lwip_sources})
-set_target_properties(rtk_lwip PROPERTIES POSITION_INDEPENDENT_CODE ON C_STANDARD 99)
+set_target_properties(rtk_lwip PROPERTIES POSITION_INDEPENDENT_CODE ON C_STANDARD 99 UNITY_BUILD OFF)
 target_include_directories(rtk_lwip PRIVATE ${RTK_LWIP_INCLUDE_DIRS})
 # Third-party code: none of our warning flags (and -Werror never applies).
 target_compile_options(rtk_lwip PRIVATE -w)

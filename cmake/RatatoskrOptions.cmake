@@ -9,6 +9,18 @@ option(RTK_FUZZ "Build libFuzzer targets (needs clang)" OFF)
 # not cache PCH users without extra sloppiness settings; CI (scripts/test),
 # which has no ccache, turns it on.
 option(RTK_PCH "Precompile heavy headers in test suites (CI)" OFF)
+# Compile a few sources per compiler run: CI builds the tree twice from
+# nothing, and most of each file's time goes to the same Poco, CppUnit and
+# standard headers. Sources must therefore not share file-local names
+# (anonymous namespaces) within a target. lwIP (third party) is never merged.
+option(RTK_UNITY "Unity (jumbo) builds of our own targets (CI)" OFF)
+if(RTK_UNITY)
+  set(CMAKE_UNITY_BUILD ON)
+  set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
+  # A merged source is an #include to g++, so a lambda capturing a type from
+  # that file's anonymous namespace looks like a header defect; it is not.
+  add_compile_options($<$<COMPILE_LANG_AND_ID:CXX,GNU>:-Wno-subobject-linkage>)
+endif()
 
 # Warnings for our own code only: third-party sources (lwIP) get their own flags.
 add_library(rtk_warnings INTERFACE)
@@ -65,6 +77,9 @@ function(rtk_add_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "LABELS;SOURCES;LIBS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE rtk_testmain ${T_LIBS} rtk_warnings)
+  # CppUnit names its registrars after __LINE__; two suites merged into one
+  # unity source may register on the same line.
+  target_compile_definitions(${T_NAME} PRIVATE CPPUNIT_UNIQUE_COUNTER=__COUNTER__)
   list(LENGTH T_SOURCES count)
   if(RTK_PCH AND count GREATER 2)
     target_precompile_headers(${T_NAME} PRIVATE <cppunit/extensions/HelperMacros.h> <ratatoskr/json.hpp>)

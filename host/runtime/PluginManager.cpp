@@ -13,13 +13,12 @@
 #include "runtime/ConfigSchema.hpp"
 #include "runtime/DependencyResolver.hpp"
 #include "runtime/PluginLoader.hpp"
+#include "runtime/Quoted.hpp"
 
 namespace rtk::host {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();

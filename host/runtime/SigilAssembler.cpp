@@ -6,6 +6,7 @@
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/json.hpp"
 #include "runtime/PluginLoader.hpp"
+#include "runtime/Quoted.hpp"
 
 namespace rtk::host {
 namespace {
@@ -15,8 +16,6 @@ struct Accepted {
   std::string name;
   json::Value fragment;
 };
-
-std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
 
 }  // namespace
 

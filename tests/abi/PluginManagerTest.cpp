@@ -16,7 +16,7 @@
 namespace rtk::host {
 namespace {
 
-const std::string kDir = RTK_ABI_FIXTURE_DIR;
+const std::string kFixtureDir = RTK_ABI_FIXTURE_DIR;
 const std::map<std::string, std::string> kHostServices = [] {
   std::map<std::string, std::string> m;
   for (const auto& id : HostRuntime::coreServices()) m[id] = "core";
@@ -27,13 +27,13 @@ const std::vector<std::string> kEnabled{"fixture-good",    "fixture-dependent", 
 
 const Plugin& byFile(const PluginManager& m, const std::string& file) {
   for (const auto& p : m.plugins())
-    if (p->path() == kDir + "/" + file) return *p;
+    if (p->path() == kFixtureDir + "/" + file) return *p;
   CPPUNIT_FAIL("no record for " + file);
   throw;
 }
 
 bool isMapped(const std::string& file) {
-  void* h = ::dlopen((kDir + "/" + file).c_str(), RTLD_NOW | RTLD_NOLOAD);
+  void* h = ::dlopen((kFixtureDir + "/" + file).c_str(), RTLD_NOW | RTLD_NOLOAD);
   if (h) ::dlclose(h);  // drops only the reference RTLD_NOLOAD added
   return h != nullptr;
 }
@@ -70,36 +70,36 @@ class PluginManagerTest : public CppUnit::TestFixture {
   }
 
   void everyFailureModeIsKeptWithItsReason() {
-    manager_->discover({kDir});
+    manager_->discover({kFixtureDir});
     auto& m = *manager_;
     // Refused while opening, before anything but rtk_plugin_entry ran.
     assertState(byFile(m, "wrong-major.so"), PluginState::Refused,
-                kDir + "/wrong-major.so: \"fixture-major\" needs ABI 3.0, host is 2.0 (major differs) — rebuild against SDK 2.x");
+                kFixtureDir + "/wrong-major.so: \"fixture-major\" needs ABI 3.0, host is 2.0 (major differs) — rebuild against SDK 2.x");
     assertState(byFile(m, "newer-minor.so"), PluginState::Refused,
-                kDir + "/newer-minor.so: \"fixture-minor\" needs ABI 2.1, host is 2.0 (plugin is newer) — upgrade the host or rebuild against SDK 2.0");
+                kFixtureDir + "/newer-minor.so: \"fixture-minor\" needs ABI 2.1, host is 2.0 (plugin is newer) — upgrade the host or rebuild against SDK 2.0");
     assertState(byFile(m, "no-entry.so"), PluginState::Refused,
-                kDir + "/no-entry.so: no rtk_plugin_entry symbol — not a ratatoskr plugin (define one with RTK_PLUGIN)");
+                kFixtureDir + "/no-entry.so: no rtk_plugin_entry symbol — not a ratatoskr plugin (define one with RTK_PLUGIN)");
     assertState(byFile(m, "bad-name.so"), PluginState::Refused,
-                kDir + "/bad-name.so: plugin name \"Bad Name!\" is invalid — it must match ^[a-z0-9._-]{3,32}$");
+                kFixtureDir + "/bad-name.so: plugin name \"Bad Name!\" is invalid — it must match ^[a-z0-9._-]{3,32}$");
     assertState(byFile(m, "too-small.so"), PluginState::Refused,
-                kDir + "/too-small.so: \"fixture-small\" descriptor is " + std::to_string(RTK_PLUGIN_DESCRIPTOR_HEADER_SIZE) +
+                kFixtureDir + "/too-small.so: \"fixture-small\" descriptor is " + std::to_string(RTK_PLUGIN_DESCRIPTOR_HEADER_SIZE) +
                     " bytes, ABI 2.0 needs at least " + std::to_string(RTK_PLUGIN_DESCRIPTOR_SIZE_2_0) + " — rebuild against SDK 2.x");
     assertState(byFile(m, "x-duplicate.so"), PluginState::Refused,
-                kDir + "/x-duplicate.so: plugin \"fixture-good\" is already provided by " + kDir + "/good.so — remove one of them");
+                kFixtureDir + "/x-duplicate.so: plugin \"fixture-good\" is already provided by " + kFixtureDir + "/good.so — remove one of them");
     const auto& garbage = byFile(m, "garbage.so");
     CPPUNIT_ASSERT(garbage.state() == PluginState::Refused);
-    CPPUNIT_ASSERT_MESSAGE(garbage.reason(), garbage.reason().rfind(kDir + "/garbage.so: cannot be loaded: ", 0) == 0);
+    CPPUNIT_ASSERT_MESSAGE(garbage.reason(), garbage.reason().rfind(kFixtureDir + "/garbage.so: cannot be loaded: ", 0) == 0);
     // A file refused while opening is closed again at once (dlclose).
     CPPUNIT_ASSERT_MESSAGE("a refused file stays mapped", !isMapped("wrong-major.so"));
 
     m.select(kEnabled, {{"fixture-good", json::Value::parse(R"({"Greeting":"hi"})")}}, kHostServices, "test.conf");
     // Dependency problems: refused before any of their code ran.
     assertState(byFile(m, "cycle-a.so"), PluginState::Refused,
-                kDir + "/cycle-a.so: dependency cycle: fixture-cycle-a -[fixture.cycle-b/1]-> fixture-cycle-b -[fixture.cycle-a/1]-> fixture-cycle-a");
+                kFixtureDir + "/cycle-a.so: dependency cycle: fixture-cycle-a -[fixture.cycle-b/1]-> fixture-cycle-b -[fixture.cycle-a/1]-> fixture-cycle-a");
     assertState(byFile(m, "cycle-b.so"), PluginState::Refused,
-                kDir + "/cycle-b.so: dependency cycle: fixture-cycle-a -[fixture.cycle-b/1]-> fixture-cycle-b -[fixture.cycle-a/1]-> fixture-cycle-a");
+                kFixtureDir + "/cycle-b.so: dependency cycle: fixture-cycle-a -[fixture.cycle-b/1]-> fixture-cycle-b -[fixture.cycle-a/1]-> fixture-cycle-a");
     assertState(byFile(m, "lonely.so"), PluginState::Refused,
-                kDir + "/lonely.so: \"fixture-lonely\" requires \"fixture.absent/1\", which no enabled plugin provides");
+                kFixtureDir + "/lonely.so: \"fixture-lonely\" requires \"fixture.absent/1\", which no enabled plugin provides");
     std::string order;
     for (const auto& name : m.order()) order += name + " ";
     // Discovery (file name) order, each plugin after what it requires.
@@ -118,9 +118,9 @@ class PluginManagerTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(file, !isMapped(file));
 
     assertState(byFile(m, "failing-load.so"), PluginState::LoadFailed,
-                kDir + "/failing-load.so: \"fixture-failload\" 1.0.0 failed to load (configuration error): fixture-failload: setting \"Target\" is required");
+                kFixtureDir + "/failing-load.so: \"fixture-failload\" 1.0.0 failed to load (configuration error): fixture-failload: setting \"Target\" is required");
     assertState(byFile(m, "failing-start.so"), PluginState::StartFailed,
-                kDir + "/failing-start.so: \"fixture-failstart\" 1.0.0 failed to start (i/o error): cannot open /dev/fixture: Permission denied");
+                kFixtureDir + "/failing-start.so: \"fixture-failstart\" 1.0.0 failed to start (i/o error): cannot open /dev/fixture: Permission denied");
 
     // The good ones run, and talk to each other and to the node.
     assertState(byFile(m, "good.so"), PluginState::Started, "");
@@ -150,13 +150,13 @@ class PluginManagerTest : public CppUnit::TestFixture {
   }
 
   void enabledNameWithoutPluginFailsListingAvailable() {
-    manager_->discover({kDir});
+    manager_->discover({kFixtureDir});
     try {
       manager_->select({"fixture-good", "fixture-nope"}, {}, kHostServices, "test.conf");
       CPPUNIT_FAIL("accepted an enabled name no plugin has");
     } catch (const Error& e) {
       CPPUNIT_ASSERT(e.code() == Errc::Config);
-      CPPUNIT_ASSERT_EQUAL("test.conf: Plugins.Enabled: no plugin named \"fixture-nope\" was found in " + kDir +
+      CPPUNIT_ASSERT_EQUAL("test.conf: Plugins.Enabled: no plugin named \"fixture-nope\" was found in " + kFixtureDir +
                                " — available: fixture-cycle-a, fixture-cycle-b, fixture-dependent, fixture-failload, "
                                "fixture-failstart, fixture-good, fixture-lonely, fixture-sigil",
                            std::string(e.what()));
@@ -164,21 +164,21 @@ class PluginManagerTest : public CppUnit::TestFixture {
   }
 
   void badSettingsRefuseBeforeAnyPluginCode() {
-    manager_->discover({kDir});
+    manager_->discover({kFixtureDir});
     manager_->select({"fixture-good", "fixture-dependent"}, {{"fixture-good", json::Value::parse(R"({"Greeting":5})")}}, kHostServices,
                      "test.conf");
     assertState(byFile(*manager_, "good.so"), PluginState::Refused,
-                kDir + "/good.so: \"fixture-good\" settings rejected: test.conf: Modules.fixture-good.Greeting: expected string, got integer 5");
+                kFixtureDir + "/good.so: \"fixture-good\" settings rejected: test.conf: Modules.fixture-good.Greeting: expected string, got integer 5");
     assertState(byFile(*manager_, "dependent.so"), PluginState::Refused,
-                kDir + "/dependent.so: \"fixture-dependent\" requires \"fixture.echo/1\", whose provider \"fixture-good\" was refused");
+                kFixtureDir + "/dependent.so: \"fixture-dependent\" requires \"fixture.echo/1\", whose provider \"fixture-good\" was refused");
     CPPUNIT_ASSERT(manager_->order().empty());
   }
 
   void notEnabledStaysDisabled() {
-    manager_->discover({kDir});
+    manager_->discover({kFixtureDir});
     manager_->select({"fixture-good"}, {}, kHostServices, "test.conf");
     assertState(byFile(*manager_, "dependent.so"), PluginState::Disabled,
-                kDir + "/dependent.so: \"fixture-dependent\" is not listed in Plugins.Enabled");
+                kFixtureDir + "/dependent.so: \"fixture-dependent\" is not listed in Plugins.Enabled");
     core_->registerIn(*registry_);
     manager_->setScopeFactory(core_->scopeFactory());
     manager_->load(RTK_PLUGIN_COMPONENT);

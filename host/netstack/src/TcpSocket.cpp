@@ -14,7 +14,7 @@ namespace {
 
 // Bytes a writer may queue in front of lwIP's own send buffer (TCP_SND_BUF).
 // Together they are the connection's send buffer; a writer blocks beyond.
-constexpr std::size_t kTxLimitBytes = 1u << 20;
+constexpr std::size_t kTcpTxLimitBytes = 1u << 20;
 // Writes are queued in chunks of at most this size.
 constexpr std::size_t kTxChunkBytes = 64u << 10;
 // Small received segments are merged into chunks up to this size.
@@ -381,8 +381,8 @@ std::size_t TcpSocket::write(const void* data, std::size_t size) {
   };
   check();
   while (done < size) {
-    if (txBytes_ < kTxLimitBytes) {
-      std::size_t n = std::min(size - done, kTxLimitBytes - txBytes_);
+    if (txBytes_ < kTcpTxLimitBytes) {
+      std::size_t n = std::min(size - done, kTcpTxLimitBytes - txBytes_);
       if (!tx_.empty() && tx_.back().size() < kTxChunkBytes) {
         auto& back = tx_.back();
         n = std::min(n, kTxChunkBytes - back.size());
@@ -399,7 +399,7 @@ std::size_t TcpSocket::write(const void* data, std::size_t size) {
       continue;
     }
     if (!waitUntil(lock, changed_, writeDeadline_, [this] {
-          return userClosed_ || failure_.has_value() || txBytes_ < kTxLimitBytes;
+          return userClosed_ || failure_.has_value() || txBytes_ < kTcpTxLimitBytes;
         }))
       throw Error(Errc::Timeout, "netstack: write tcp " + formatEndpoint(remote_) + ": deadline exceeded after " +
                                      std::to_string(done) + " of " + std::to_string(size) + " bytes");

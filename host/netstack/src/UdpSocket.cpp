@@ -13,7 +13,7 @@ constexpr std::size_t kIp6UdpHeaderBytes = 40 + 8;
 // Received datagrams waiting for readFrom (payload bytes).
 constexpr std::size_t kRxLimitBytes = 4u << 20;
 // Datagrams posted to the stack thread but not yet sent.
-constexpr std::size_t kTxLimitBytes = 1u << 20;
+constexpr std::size_t kUdpTxLimitBytes = 1u << 20;
 }  // namespace
 
 UdpSocket::UdpSocket(std::shared_ptr<NodeStack> node, Endpoint local) : node_(std::move(node)), local_(local) {}
@@ -111,7 +111,7 @@ std::size_t UdpSocket::writeTo(const void* data, std::size_t size, const Endpoin
   if (to.port == 0) throw Error(Errc::InvalidArgument, what + ": port 0");
   std::unique_lock lock(mutex_);
   const bool ready = waitUntil(lock, changed_, writeDeadline_, [&] {
-    return closed_ || nodeClosed_ || txPending_ == 0 || txPending_ + size <= kTxLimitBytes;
+    return closed_ || nodeClosed_ || txPending_ == 0 || txPending_ + size <= kUdpTxLimitBytes;
   });
   if (closed_) throw Error(Errc::Closed, what + ": use of closed socket");
   if (nodeClosed_ || node_->closed()) throw Error(Errc::Closed, what + ": netstack closed");

@@ -5,7 +5,7 @@
 // Receive: lwIP's recv callback copies each datagram into a bounded queue
 // (kRxLimitBytes; beyond it datagrams are dropped, as a full socket buffer
 // drops them). Send: the datagram is copied and posted to the stack thread;
-// a writer blocks while kTxLimitBytes are still waiting to be sent.
+// a writer blocks while kUdpTxLimitBytes are still waiting to be sent.
 #pragma once
 
 #include <condition_variable>

@@ -33,7 +33,7 @@ struct HandlerHold {
   rtk_admin_release_fn release;
 };
 
-struct T {
+struct AdminCalls {
   static rtk_status addHandler(rtk_admin* a, rtk_str name, rtk_str description, const rtk_str* fields,
                                std::size_t fieldCount, rtk_admin_handler_fn handler, void* ctx,
                                rtk_admin_release_fn release, rtk_sink* error) noexcept {
@@ -78,8 +78,8 @@ struct T {
 void fillAdminTable(rtk_admin_service& t, PluginScope* scope) {
   t.struct_size = sizeof(rtk_admin_service);
   t.admin = reinterpret_cast<rtk_admin*>(scope);
-  t.add_handler = &T::addHandler;
-  t.remove_handler = &T::removeHandler;
+  t.add_handler = &AdminCalls::addHandler;
+  t.remove_handler = &AdminCalls::removeHandler;
 }
 
 }  // namespace rtk::host

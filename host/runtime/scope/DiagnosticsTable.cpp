@@ -34,7 +34,7 @@ RemoteQuery queryOf(rtk_query_kind kind) {
   }
 }
 
-struct T {
+struct DiagnosticsCalls {
   static rtk_status getSelf(rtk_diagnostics* d, rtk_sink* json, rtk_sink* error) noexcept {
     return guard(error, [&] { writeSink(json, sdk::nodejson::encode(scopeOf(d).node().getSelf()).dump()); });
   }
@@ -88,13 +88,13 @@ struct T {
 void fillDiagnosticsTable(rtk_diagnostics_service& t, PluginScope* scope) {
   t.struct_size = sizeof(rtk_diagnostics_service);
   t.diag = reinterpret_cast<rtk_diagnostics*>(scope);
-  t.get_self = &T::getSelf;
-  t.get_tree = &T::getTree;
-  t.get_paths = &T::getPaths;
-  t.get_sessions = &T::getSessions;
-  t.lookup = &T::lookup;
-  t.query = &T::query;
-  t.query_async = &T::queryAsync;
+  t.get_self = &DiagnosticsCalls::getSelf;
+  t.get_tree = &DiagnosticsCalls::getTree;
+  t.get_paths = &DiagnosticsCalls::getPaths;
+  t.get_sessions = &DiagnosticsCalls::getSessions;
+  t.lookup = &DiagnosticsCalls::lookup;
+  t.query = &DiagnosticsCalls::query;
+  t.query_async = &DiagnosticsCalls::queryAsync;
 }
 
 }  // namespace rtk::host

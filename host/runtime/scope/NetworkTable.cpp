@@ -73,7 +73,7 @@ void getter(rtk_network* n, const char* what, F&& fn) noexcept {
   }
 }
 
-struct T {
+struct NetworkCalls {
   static rtk_status dial(rtk_network* n, rtk_str network, rtk_str address, rtk_deadline deadline, rtk_cancel* cancel,
                          rtk_conn** out, rtk_sink* error) noexcept {
     return guard(error, [&] {
@@ -194,36 +194,36 @@ struct T {
 void fillNetworkTable(rtk_network_service& t, PluginScope* scope) {
   t.struct_size = sizeof(rtk_network_service);
   t.net = reinterpret_cast<rtk_network*>(scope);
-  t.dial = &T::dial;
-  t.listen = &T::listen;
-  t.listen_packet = &T::listenPacket;
-  t.address = &T::address;
-  t.subnet = &T::subnet;
-  t.public_key = &T::publicKey;
-  t.mtu = &T::mtu;
-  t.cancel_new = &T::cancelNew;
-  t.cancel_fire = &T::cancelFire;
-  t.cancel_free = &T::cancelFree;
-  t.conn_read = &T::connRead;
-  t.conn_write = &T::connWrite;
-  t.conn_close_write = &T::connCloseWrite;
-  t.conn_close = &T::connClose;
-  t.conn_set_read_deadline = &T::connSetReadDeadline;
-  t.conn_set_write_deadline = &T::connSetWriteDeadline;
-  t.conn_local_endpoint = &T::connLocal;
-  t.conn_remote_endpoint = &T::connRemote;
-  t.conn_free = &T::connFree;
-  t.listener_accept = &T::listenerAccept;
-  t.listener_close = &T::listenerClose;
-  t.listener_local_endpoint = &T::listenerLocal;
-  t.listener_free = &T::listenerFree;
-  t.packet_read_from = &T::packetReadFrom;
-  t.packet_write_to = &T::packetWriteTo;
-  t.packet_close = &T::packetClose;
-  t.packet_set_read_deadline = &T::packetSetReadDeadline;
-  t.packet_set_write_deadline = &T::packetSetWriteDeadline;
-  t.packet_local_endpoint = &T::packetLocal;
-  t.packet_free = &T::packetFree;
+  t.dial = &NetworkCalls::dial;
+  t.listen = &NetworkCalls::listen;
+  t.listen_packet = &NetworkCalls::listenPacket;
+  t.address = &NetworkCalls::address;
+  t.subnet = &NetworkCalls::subnet;
+  t.public_key = &NetworkCalls::publicKey;
+  t.mtu = &NetworkCalls::mtu;
+  t.cancel_new = &NetworkCalls::cancelNew;
+  t.cancel_fire = &NetworkCalls::cancelFire;
+  t.cancel_free = &NetworkCalls::cancelFree;
+  t.conn_read = &NetworkCalls::connRead;
+  t.conn_write = &NetworkCalls::connWrite;
+  t.conn_close_write = &NetworkCalls::connCloseWrite;
+  t.conn_close = &NetworkCalls::connClose;
+  t.conn_set_read_deadline = &NetworkCalls::connSetReadDeadline;
+  t.conn_set_write_deadline = &NetworkCalls::connSetWriteDeadline;
+  t.conn_local_endpoint = &NetworkCalls::connLocal;
+  t.conn_remote_endpoint = &NetworkCalls::connRemote;
+  t.conn_free = &NetworkCalls::connFree;
+  t.listener_accept = &NetworkCalls::listenerAccept;
+  t.listener_close = &NetworkCalls::listenerClose;
+  t.listener_local_endpoint = &NetworkCalls::listenerLocal;
+  t.listener_free = &NetworkCalls::listenerFree;
+  t.packet_read_from = &NetworkCalls::packetReadFrom;
+  t.packet_write_to = &NetworkCalls::packetWriteTo;
+  t.packet_close = &NetworkCalls::packetClose;
+  t.packet_set_read_deadline = &NetworkCalls::packetSetReadDeadline;
+  t.packet_set_write_deadline = &NetworkCalls::packetSetWriteDeadline;
+  t.packet_local_endpoint = &NetworkCalls::packetLocal;
+  t.packet_free = &NetworkCalls::packetFree;
 }
 
 }  // namespace rtk::host

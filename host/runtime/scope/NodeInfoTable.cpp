@@ -13,7 +13,7 @@ namespace {
 
 PluginScope& scopeOf(rtk_nodeinfo* n) noexcept { return *reinterpret_cast<PluginScope*>(n); }
 
-struct T {
+struct NodeInfoCalls {
   static rtk_status get(rtk_nodeinfo* n, rtk_sink* json, rtk_sink* error) noexcept {
     return guard(error, [&] { sdk::writeSink(json, scopeOf(n).nodeInfo().current()); });
   }
@@ -30,9 +30,9 @@ struct T {
 void fillNodeInfoTable(rtk_nodeinfo_service& t, PluginScope* scope) {
   t.struct_size = sizeof(rtk_nodeinfo_service);
   t.info = reinterpret_cast<rtk_nodeinfo*>(scope);
-  t.get = &T::get;
-  t.set = &T::set;
-  t.patch = &T::patch;
+  t.get = &NodeInfoCalls::get;
+  t.set = &NodeInfoCalls::set;
+  t.patch = &NodeInfoCalls::patch;
 }
 
 }  // namespace rtk::host

@@ -18,7 +18,7 @@ namespace {
 
 PluginScope& scopeOf(rtk_peers* p) noexcept { return *reinterpret_cast<PluginScope*>(p); }
 
-struct T {
+struct PeersCalls {
   static rtk_status addPeer(rtk_peers* p, rtk_str uri, rtk_str iface, rtk_sink* error) noexcept {
     return guard(error, [&] { scopeOf(p).node().addPeer(fromStr(uri), fromStr(iface)); });
   }
@@ -94,13 +94,13 @@ struct T {
 void fillPeersTable(rtk_peers_service& t, PluginScope* scope) {
   t.struct_size = sizeof(rtk_peers_service);
   t.peers = reinterpret_cast<rtk_peers*>(scope);
-  t.add_peer = &T::addPeer;
-  t.remove_peer = &T::removePeer;
-  t.retry_peers = &T::retryPeers;
-  t.get_peers = &T::getPeers;
-  t.subscribe = &T::subscribe;
-  t.unsubscribe = &T::unsubscribe;
-  t.probe = &T::probe;
+  t.add_peer = &PeersCalls::addPeer;
+  t.remove_peer = &PeersCalls::removePeer;
+  t.retry_peers = &PeersCalls::retryPeers;
+  t.get_peers = &PeersCalls::getPeers;
+  t.subscribe = &PeersCalls::subscribe;
+  t.unsubscribe = &PeersCalls::unsubscribe;
+  t.probe = &PeersCalls::probe;
 }
 
 }  // namespace rtk::host

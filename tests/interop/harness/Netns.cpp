@@ -93,6 +93,11 @@ std::vector<std::string> Netns::list() {
   return names;
 }
 
+bool Netns::exists(const std::string& name) {
+  std::error_code ec;
+  return std::filesystem::exists("/run/netns/" + name, ec);
+}
+
 int Netns::remove(const std::string& name) {
   int killed = 0;
   // Processes keep a namespace alive after `ip netns del`; kill them first and

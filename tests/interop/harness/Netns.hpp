@@ -45,6 +45,7 @@ class Netns {
 
   // Every namespace registered under /run/netns (any owner).
   static std::vector<std::string> list();
+  static bool exists(const std::string& name);
   // Kills the processes inside `name` and deletes it. Returns how many
   // processes were killed. Used by the destructor and by the reaper.
   static int remove(const std::string& name);

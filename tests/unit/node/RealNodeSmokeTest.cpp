@@ -18,7 +18,7 @@ using rtk::test::RealNode;
 
 namespace {
 
-constexpr auto kWait = 20s;
+constexpr auto kSmokeWait = 20s;
 
 // Whether the real node's getPeers shows `key` up.
 bool realListsPeer(const RealNode& node, const rtk::PublicKey& key) {
@@ -51,18 +51,18 @@ class RealNodeSmokeTest : public CppUnit::TestFixture {
   void realNodeAndCorePeerAndExchangeNodeInfo() {
     auto port = std::to_string(rtk::test::freeTcpPort());
     RealNode real({"", {"tcp://127.0.0.1:" + port}, {}, {}});
-    CPPUNIT_ASSERT(real.waitLog("TCP listener started on 127.0.0.1:" + port, kWait));
+    CPPUNIT_ASSERT(real.waitLog("TCP listener started on 127.0.0.1:" + port, kSmokeWait));
 
     rtk::NodeConfig config;
     config.peers = {"tcp://127.0.0.1:" + port};
     config.nodeInfo = R"({"smoke":"core"})";
     auto core = rtk::test::makeCore("core-smoke", config);
 
-    CPPUNIT_ASSERT_MESSAGE(real.ctl("getPeers"), eventually([&] { return realListsPeer(real, core->publicKey()); }, kWait));
-    CPPUNIT_ASSERT(eventually([&] { return weListPeer(*core, real.key()); }, kWait));
+    CPPUNIT_ASSERT_MESSAGE(real.ctl("getPeers"), eventually([&] { return realListsPeer(real, core->publicKey()); }, kSmokeWait));
+    CPPUNIT_ASSERT(eventually([&] { return weListPeer(*core, real.key()); }, kSmokeWait));
 
     // Our NodeInfo request, answered by the real node through a session.
-    auto reply = rtk::test::retryOnTimeout([&] { return core->proto().getNodeInfo(real.key(), 2s); }, kWait);
+    auto reply = rtk::test::retryOnTimeout([&] { return core->proto().getNodeInfo(real.key(), 2s); }, kSmokeWait);
     auto theirs = Poco::JSON::Parser().parse(reply.json).extract<Poco::JSON::Object::Ptr>();
     CPPUNIT_ASSERT_MESSAGE(reply.json, theirs->size() == 0 || !theirs->has("smoke"));
 
@@ -71,7 +71,7 @@ class RealNodeSmokeTest : public CppUnit::TestFixture {
     bool answered = eventually([&] {
       out = real.ctl("getNodeInfo key=" + core->publicKey().hex());
       return out.find("\"smoke\"") != std::string::npos;
-    }, kWait);
+    }, kSmokeWait);
     CPPUNIT_ASSERT_MESSAGE(out, answered);
     auto root = Poco::JSON::Parser().parse(out).extract<Poco::JSON::Object::Ptr>();
     auto ours = root->getObject(core->publicKey().hex());
@@ -79,7 +79,7 @@ class RealNodeSmokeTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("core"), ours->getValue<std::string>("smoke"));
 
     core->stop();
-    CPPUNIT_ASSERT(eventually([&] { return !realListsPeer(real, core->publicKey()); }, kWait));
+    CPPUNIT_ASSERT(eventually([&] { return !realListsPeer(real, core->publicKey()); }, kSmokeWait));
   }
 };
 

@@ -26,8 +26,8 @@ using rtk::test::waitUntil;
 
 namespace {
 
-constexpr auto kWait = 15s;
-constexpr std::uint8_t kSigReq = 2, kSigRes = 3, kBloom = 5;
+constexpr auto kRealNodeWait = 15s;
+constexpr std::uint8_t kTypeSigReq = 2, kTypeSigRes = 3, kTypeBloom = 5;
 
 struct NodePeer {
   bool up = false, inbound = false;
@@ -91,7 +91,7 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
                     "tcp://127.0.0.1:" + std::to_string(pwPort) + "?password=hunter2&priority=3"},
                    {},
                    {}});
-    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + std::to_string(pwPort), kWait));
+    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + std::to_string(pwPort), kRealNodeWait));
     auto key = SigningKey::fromHex(rtk::test::kCaptureNodePrivateKey);
     Bytes plain = readMetadata(plainPort);
     CPPUNIT_ASSERT(plain == VersionMetadata{}.encode(key, ""));
@@ -111,20 +111,20 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
                     "tcp://127.0.0.1:" + pwPort + "?password=nodepw"},
                    {},
                    {}});
-    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + pwPort, kWait));
+    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + pwPort, kRealNodeWait));
 
     TestNode us;
     us.links->addPeer("tcp://127.0.0.1:" + tcpPort + "?key=" + node.key().hex());
     us.links->addPeer("tls://127.0.0.1:" + tlsPort);
     us.links->addPeer("ws://127.0.0.1:" + wsPort);
-    CPPUNIT_ASSERT_MESSAGE(us.logs.dump() + node.log(), waitUntil([&] { return us.registry.active().size() == 3; }, kWait));
+    CPPUNIT_ASSERT_MESSAGE(us.logs.dump() + node.log(), waitUntil([&] { return us.registry.active().size() == 3; }, kRealNodeWait));
     for (auto& ep : us.registry.active()) {
       CPPUNIT_ASSERT(ep->key() == node.key());
       // The real router starts its protocol at once: sigreq and bloom filter.
-      CPPUNIT_ASSERT_MESSAGE(us.logs.dump(), waitUntil([&] { return ep->countType(kSigReq) >= 1 && ep->countType(kBloom) >= 1; }, kWait));
+      CPPUNIT_ASSERT_MESSAGE(us.logs.dump(), waitUntil([&] { return ep->countType(kTypeSigReq) >= 1 && ep->countType(kTypeBloom) >= 1; }, kRealNodeWait));
       // Our sigreq (seq 1, nonce 7) gets its signed answer: frames flow both ways.
-      ep->send(Bytes{kSigReq, 0x01, 0x07});
-      CPPUNIT_ASSERT_MESSAGE(node.log(), waitUntil([&] { return ep->countType(kSigRes) >= 1; }, kWait));
+      ep->send(Bytes{kTypeSigReq, 0x01, 0x07});
+      CPPUNIT_ASSERT_MESSAGE(node.log(), waitUntil([&] { return ep->countType(kTypeSigRes) >= 1; }, kRealNodeWait));
     }
     // The real node lists us three times, up and inbound.
     auto allUp = [](const std::vector<NodePeer>& peers, bool inbound) {
@@ -133,7 +133,7 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
         if (!p.up || p.inbound != inbound) return false;
       return true;
     };
-    CPPUNIT_ASSERT_MESSAGE(node.ctl("getPeers"), waitUntil([&] { return allUp(nodePeers(node, us.publicKey()), true); }, kWait));
+    CPPUNIT_ASSERT_MESSAGE(node.ctl("getPeers"), waitUntil([&] { return allUp(nodePeers(node, us.publicKey()), true); }, kRealNodeWait));
     // Keepalives keep the links up well past the 3 s peer timeout.
     std::this_thread::sleep_for(4s);
     CPPUNIT_ASSERT_EQUAL(std::size_t(3), us.registry.active().size());
@@ -146,17 +146,17 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
     // Wrong password: both ends say so.
     TestNode wrongPassword;
     wrongPassword.links->addPeer("tcp://127.0.0.1:" + pwPort + "?password=ourpw");
-    CPPUNIT_ASSERT(waitUntil([&] { return wrongPassword.logs.contains("password does not match remote side"); }, kWait));
-    CPPUNIT_ASSERT_MESSAGE(node.log(), node.waitLog("error: password does not match remote side", kWait));
+    CPPUNIT_ASSERT(waitUntil([&] { return wrongPassword.logs.contains("password does not match remote side"); }, kRealNodeWait));
+    CPPUNIT_ASSERT_MESSAGE(node.log(), node.waitLog("error: password does not match remote side", kRealNodeWait));
     CPPUNIT_ASSERT_EQUAL(0, wrongPassword.registry.added());
     // The right one works.
     wrongPassword.links->addPeer("tcp://127.0.0.1:" + pwPort + "/?password=nodepw");
-    CPPUNIT_ASSERT(wrongPassword.waitPeer(node.key(), kWait));
+    CPPUNIT_ASSERT(wrongPassword.waitPeer(node.key(), kRealNodeWait));
 
     // A pin for another key: refused on our side, with the key we found.
     TestNode pinned;
     pinned.links->addPeer("tcp://127.0.0.1:" + tcpPort + "?key=" + SigningKey::generate().publicKey().hex());
-    CPPUNIT_ASSERT(waitUntil([&] { return !pinned.logs.find({"warn", node.key().hex(), "does not match pinned keys"}).empty(); }, kWait));
+    CPPUNIT_ASSERT(waitUntil([&] { return !pinned.logs.find({"warn", node.key().hex(), "does not match pinned keys"}).empty(); }, kRealNodeWait));
     CPPUNIT_ASSERT_EQUAL(0, pinned.registry.added());
   }
 
@@ -176,33 +176,33 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
                    {}});
 
     // tcp, tls and ws: up on both sides, frames both ways.
-    CPPUNIT_ASSERT_MESSAGE(us.logs.dump() + node.log(), waitUntil([&] { return us.registry.active().size() == 3; }, kWait));
+    CPPUNIT_ASSERT_MESSAGE(us.logs.dump() + node.log(), waitUntil([&] { return us.registry.active().size() == 3; }, kRealNodeWait));
     for (auto& ep : us.registry.active()) {
       CPPUNIT_ASSERT(ep->key() == node.key());
-      CPPUNIT_ASSERT(waitUntil([&] { return ep->countType(kSigReq) >= 1 && ep->countType(kBloom) >= 1; }, kWait));
-      ep->send(Bytes{kSigReq, 0x05, 0x09});
-      CPPUNIT_ASSERT_MESSAGE(node.log(), waitUntil([&] { return ep->countType(kSigRes) >= 1; }, kWait));
+      CPPUNIT_ASSERT(waitUntil([&] { return ep->countType(kTypeSigReq) >= 1 && ep->countType(kTypeBloom) >= 1; }, kRealNodeWait));
+      ep->send(Bytes{kTypeSigReq, 0x05, 0x09});
+      CPPUNIT_ASSERT_MESSAGE(node.log(), waitUntil([&] { return ep->countType(kTypeSigRes) >= 1; }, kRealNodeWait));
     }
     CPPUNIT_ASSERT_MESSAGE(node.ctl("getPeers"), waitUntil([&] {
       auto peers = nodePeers(node, us.publicKey());
       return peers.size() == 3 && std::all_of(peers.begin(), peers.end(), [](auto& p) { return p.up && !p.inbound; });
-    }, kWait));
+    }, kRealNodeWait));
     auto inbound = us.peers();
     CPPUNIT_ASSERT_EQUAL(std::size_t(3), inbound.size());
     for (auto& p : inbound) CPPUNIT_ASSERT_MESSAGE(p.uri, p.up && p.inbound && p.uri.find("://127.0.0.1:") != std::string::npos);
 
     // Password mismatch: both ends say so.
-    CPPUNIT_ASSERT(waitUntil([&] { return withPassword.logs.contains("password does not match remote side"); }, kWait));
-    CPPUNIT_ASSERT(node.waitLog("password does not match remote side", kWait));
+    CPPUNIT_ASSERT(waitUntil([&] { return withPassword.logs.contains("password does not match remote side"); }, kRealNodeWait));
+    CPPUNIT_ASSERT(node.waitLog("password does not match remote side", kRealNodeWait));
     CPPUNIT_ASSERT_EQUAL(0, withPassword.registry.added());
 
     // The node pinned another key: it refuses us and says why.
-    CPPUNIT_ASSERT_MESSAGE(node.log(), node.waitLog("node public key that does not match pinned keys", kWait));
+    CPPUNIT_ASSERT_MESSAGE(node.log(), node.waitLog("node public key that does not match pinned keys", kRealNodeWait));
 
     // Our AllowedPublicKeys does not list the node: we refuse it.
     CPPUNIT_ASSERT(waitUntil([&] {
       return !strict.logs.find({"warn", "\"" + node.key().hex() + "\" is not in AllowedPublicKeys"}).empty();
-    }, kWait));
+    }, kRealNodeWait));
     CPPUNIT_ASSERT_EQUAL(0, strict.registry.added());
     CPPUNIT_ASSERT(nodePeers(node, strict.publicKey()).empty() || !nodePeers(node, strict.publicKey())[0].up);
   }
@@ -211,11 +211,11 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
     auto tcpPort = std::to_string(rtk::test::freeTcpPort());
     TestNode us;
     RealNode node({"", {"tcp://127.0.0.1:" + tcpPort}, {}, {SigningKey::generate().publicKey().hex()}});
-    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + tcpPort, kWait));
+    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + tcpPort, kRealNodeWait));
     us.links->addPeer("tcp://127.0.0.1:" + tcpPort);
-    CPPUNIT_ASSERT_MESSAGE(node.log(), node.waitLog("\"" + us.publicKey().hex() + "\" is not in AllowedPublicKeys", kWait));
+    CPPUNIT_ASSERT_MESSAGE(node.log(), node.waitLog("\"" + us.publicKey().hex() + "\" is not in AllowedPublicKeys", kRealNodeWait));
     // Our side saw the link go down and keeps redialling it.
-    CPPUNIT_ASSERT(waitUntil([&] { auto p = us.peer("tcp://127.0.0.1:" + tcpPort); return p && !p->up && !p->lastError.empty(); }, kWait));
+    CPPUNIT_ASSERT(waitUntil([&] { auto p = us.peer("tcp://127.0.0.1:" + tcpPort); return p && !p->up && !p->lastError.empty(); }, kRealNodeWait));
     CPPUNIT_ASSERT(nodePeers(node, us.publicKey()).empty());
   }
 
@@ -229,7 +229,7 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
                     "tcp://127.0.0.1:" + pwPort + "?password=nodepw"},
                    {},
                    {}});
-    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + pwPort, kWait));
+    CPPUNIT_ASSERT(node.waitLog("TCP listener started on 127.0.0.1:" + pwPort, kRealNodeWait));
     TestNode us;
     auto probe = [&](const std::string& uri) {
       std::mutex m;
@@ -241,7 +241,7 @@ class RealNodeInteropTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(uri, waitUntil([&] {
                                     std::lock_guard l(m);
                                     return !got.empty();
-                                  }, kWait));
+                                  }, kRealNodeWait));
       std::this_thread::sleep_for(50ms);
       std::lock_guard l(m);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(uri, std::size_t(1), got.size());

@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-PublicKey key(std::uint8_t b) {
+PublicKey dispatcherKey(std::uint8_t b) {
   PublicKey k;
   for (std::size_t i = 0; i < k.bytes.size(); ++i) k.bytes[i] = static_cast<std::uint8_t>(b + i);
   return k;
@@ -26,11 +26,11 @@ struct Pair {
     PublicKey from, to;
     Bytes msg;
   };
-  PublicKey keyA = key(0x10), keyB = key(0xa0);
+  PublicKey keyA = dispatcherKey(0x10), keyB = dispatcherKey(0xa0);
   std::deque<Sent> wire;
   std::vector<Sent> log;
-  std::vector<PublicKey> peersB{key(1), key(2), key(3)};
-  std::vector<PublicKey> treeB{key(0xa0), key(7)};
+  std::vector<PublicKey> peersB{dispatcherKey(1), dispatcherKey(2), dispatcherKey(3)};
+  std::vector<PublicKey> treeB{dispatcherKey(0xa0), dispatcherKey(7)};
   std::uint64_t mtuB = 65535;
   bool throwInGetSelf = false;
   std::unique_ptr<ProtoDispatcher> a, b;
@@ -135,7 +135,7 @@ class ProtoDispatcherTest : public CppUnit::TestFixture {
   }
 
   void keyListsAreTrimmedToTheMtu() {
-    std::vector<PublicKey> keys{key(1), key(2), key(3)};
+    std::vector<PublicKey> keys{dispatcherKey(1), dispatcherKey(2), dispatcherKey(3)};
     CPPUNIT_ASSERT_EQUAL(std::size_t(64), ProtoDispatcher::keysReplyBody(keys, 66).size());
     CPPUNIT_ASSERT_EQUAL(std::size_t(32), ProtoDispatcher::keysReplyBody(keys, 65).size());
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), ProtoDispatcher::keysReplyBody(keys, 33).size());
@@ -165,7 +165,7 @@ class ProtoDispatcherTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(1, calls);
     // A reply from another key does not answer a request to keyB.
     p.a->request(RequestKind::NodeInfo, p.keyB, [&](const Bytes&) { ++calls; }, p.now);
-    p.a->handleMessage(key(0x55), concat({2, 2}, "{}"), p.now);
+    p.a->handleMessage(dispatcherKey(0x55), concat({2, 2}, "{}"), p.now);
     CPPUNIT_ASSERT_EQUAL(1, calls);
   }
 

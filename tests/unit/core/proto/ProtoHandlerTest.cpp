@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-PublicKey key(std::uint8_t b) {
+PublicKey handlerKey(std::uint8_t b) {
   PublicKey k;
   for (std::size_t i = 0; i < k.bytes.size(); ++i) k.bytes[i] = static_cast<std::uint8_t>(b * 3 + i);
   return k;
@@ -74,7 +74,7 @@ Errc errorOf(F&& f) {
 
 // Two handlers whose send hooks deliver to each other (on the other's thread).
 struct Network {
-  PublicKey keyA = key(1), keyB = key(2);
+  PublicKey keyA = handlerKey(1), keyB = handlerKey(2);
   std::atomic<bool> connected{true};
   std::unique_ptr<ProtoHandler> a, b;
 
@@ -86,7 +86,7 @@ struct Network {
         (*peer)->handleMessage(self, std::move(m));
     };
     h.getSelf = [self] { return rtk::SelfInfo{self, 42}; };
-    h.getPeerKeys = [] { return std::vector<PublicKey>{key(9), key(10)}; };
+    h.getPeerKeys = [] { return std::vector<PublicKey>{handlerKey(9), handlerKey(10)}; };
     h.getTreeKeys = [self] { return std::vector<PublicKey>{self}; };
     h.mtu = [] { return std::uint64_t(65535); };
     return h;
@@ -146,7 +146,7 @@ class ProtoHandlerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(R"({"key":")" + n.keyB.hex() + R"(","routing_entries":"42"})", n.a->remoteGetSelf(n.keyB, 5000ms));
     auto peers = n.a->remoteGetPeers(n.keyB, 5000ms);
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), peers.size());
-    CPPUNIT_ASSERT(peers[1] == key(10));
+    CPPUNIT_ASSERT(peers[1] == handlerKey(10));
     auto tree = n.a->remoteGetTree(n.keyB, 5000ms);
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), tree.size());
     CPPUNIT_ASSERT(tree[0] == n.keyB);
@@ -200,13 +200,13 @@ class ProtoHandlerTest : public CppUnit::TestFixture {
     o.now = [clock] { return ProtoHandler::Clock::time_point(std::chrono::seconds(clock->load())); };
     ProtoHandler p(h, o, rtk::Log{});
     std::atomic<int> calls{0};
-    p.request(RequestKind::NodeInfo, key(5), [&](const Bytes&) { ++calls; });
+    p.request(RequestKind::NodeInfo, handlerKey(5), [&](const Bytes&) { ++calls; });
     p.expireNow();  // runs after the request on the proto thread
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), p.stats().pending[0]);
     clock->store(61);
     p.expireNow();
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), p.stats().pending[0]);
-    p.handleMessage(key(5), Bytes({2, 2, '{', '}'}));
+    p.handleMessage(handlerKey(5), Bytes({2, 2, '{', '}'}));
     auto st = p.stats();  // runs after the message
     CPPUNIT_ASSERT_EQUAL(0, calls.load());
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), st.dispatcher.dropped);
@@ -230,12 +230,12 @@ class ProtoHandlerTest : public CppUnit::TestFixture {
     ProtoHandler::Options o;
     o.maxQueuedMessages = 4;
     ProtoHandler p(h, o, rtk::Log{});
-    p.request(RequestKind::NodeInfo, key(1), [](const Bytes&) {});  // blocks the proto thread in send
+    p.request(RequestKind::NodeInfo, handlerKey(1), [](const Bytes&) {});  // blocks the proto thread in send
     {
       std::unique_lock l(gate);
       cv.wait(l, [&] { return entered; });
     }
-    for (int i = 0; i < 10; ++i) p.handleMessage(key(2), Bytes({2, 0}));
+    for (int i = 0; i < 10; ++i) p.handleMessage(handlerKey(2), Bytes({2, 0}));
     {
       std::lock_guard l(gate);
       open = true;
@@ -249,11 +249,11 @@ class ProtoHandlerTest : public CppUnit::TestFixture {
   void adminResponsesMatchYggdrasil() {
     // Shapes as a real 0.5.12 node answers debug_remoteGet* (see core/proto.go):
     // an empty key list gives an empty object, not {"keys":[]}.
-    PublicKey k = key(4);
+    PublicKey k = handlerKey(4);
     const std::string addr = rtk::formatAddress(rtk::address::addressForKey(k));
     CPPUNIT_ASSERT_EQUAL("{\"" + addr + "\":{}}", ProtoHandler::keysAdminResponse(k, {}));
-    CPPUNIT_ASSERT_EQUAL("{\"" + addr + "\":{\"keys\":[\"" + key(7).hex() + "\"]}}",
-                         ProtoHandler::keysAdminResponse(k, {key(7)}));
+    CPPUNIT_ASSERT_EQUAL("{\"" + addr + "\":{\"keys\":[\"" + handlerKey(7).hex() + "\"]}}",
+                         ProtoHandler::keysAdminResponse(k, {handlerKey(7)}));
     CPPUNIT_ASSERT_EQUAL("{\"" + addr + R"(":{"key":"x","routing_entries":"1"}})",
                          *ProtoHandler::selfAdminResponse(k, R"({"key": "x", "routing_entries": "1"})"));
     // The remote NodeInfo is passed on as sent (member order kept), compacted.
@@ -292,7 +292,7 @@ class ProtoHandlerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string(R"({"who":"b"})"), o.got[0].value.json);
     CPPUNIT_ASSERT(o.got[0].value.rtt.count() > 0);
     CPPUNIT_ASSERT_EQUAL(n.a->remoteGetSelf(n.keyB, 5000ms), o.got[1].value.json);
-    CPPUNIT_ASSERT_EQUAL("[\"" + key(9).hex() + "\",\"" + key(10).hex() + "\"]", o.got[2].value.json);
+    CPPUNIT_ASSERT_EQUAL("[\"" + handlerKey(9).hex() + "\",\"" + handlerKey(10).hex() + "\"]", o.got[2].value.json);
     CPPUNIT_ASSERT_EQUAL("[\"" + n.keyB.hex() + "\"]", o.got[3].value.json);
     n.a->expireNow();
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), n.a->stats().queries);
@@ -320,7 +320,7 @@ class ProtoHandlerTest : public CppUnit::TestFixture {
     Network n;
     n.connected = false;
     Outcomes o(3);
-    for (std::size_t i = 0; i < 3; ++i) n.a->queryRemote(rtk::RemoteQuery::Self, key(40 + i), 600000ms, o.slot(i));
+    for (std::size_t i = 0; i < 3; ++i) n.a->queryRemote(rtk::RemoteQuery::Self, handlerKey(40 + i), 600000ms, o.slot(i));
     n.a->stop();
     // stop() returns after the callbacks ran (on the proto thread).
     {

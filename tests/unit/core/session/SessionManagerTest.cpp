@@ -108,7 +108,7 @@ void quiesce(FakeSwitch& sw, std::initializer_list<Node*> nodes) {
   CPPUNIT_FAIL("the nodes never went quiet");
 }
 
-Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes managerText(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
 Bytes randomBytes(std::mt19937& rng, std::size_t n) {
   Bytes b(n);
@@ -119,9 +119,9 @@ Bytes randomBytes(std::mt19937& rng, std::size_t n) {
 // Opens a session A -> B with one message each way.
 void handshake(FakeSwitch& sw, Node& a, Node& b) {
   auto aBefore = a.inbox->size(), bBefore = b.inbox->size();
-  a.mgr->writeTo(b.pub(), text("hello"));
+  a.mgr->writeTo(b.pub(), managerText("hello"));
   CPPUNIT_ASSERT(b.inbox->waitFor(bBefore + 1));
-  b.mgr->writeTo(a.pub(), text("hi"));
+  b.mgr->writeTo(a.pub(), managerText("hi"));
   CPPUNIT_ASSERT(a.inbox->waitFor(aBefore + 1));
   quiesce(sw, {&a, &b});
 }
@@ -160,13 +160,13 @@ class SessionManagerTest : public CppUnit::TestFixture {
   void initAckAndTrafficBothWays() {
     FakeSwitch sw;
     Node a(sw), b(sw);
-    a.mgr->writeTo(b.pub(), text("hello b"));
+    a.mgr->writeTo(b.pub(), managerText("hello b"));
     CPPUNIT_ASSERT(b.inbox->waitFor(1));
-    b.mgr->writeTo(a.pub(), text("hello a"));
+    b.mgr->writeTo(a.pub(), managerText("hello a"));
     CPPUNIT_ASSERT(a.inbox->waitFor(1));
     quiesce(sw, {&a, &b});
-    CPPUNIT_ASSERT(b.inbox->all()[0] == std::make_pair(a.pub(), text("hello b")));
-    CPPUNIT_ASSERT(a.inbox->all()[0] == std::make_pair(b.pub(), text("hello a")));
+    CPPUNIT_ASSERT(b.inbox->all()[0] == std::make_pair(a.pub(), managerText("hello b")));
+    CPPUNIT_ASSERT(a.inbox->all()[0] == std::make_pair(b.pub(), managerText("hello a")));
     CPPUNIT_ASSERT_EQUAL(std::string("rtk-session"), b.inbox->threadName);
 
     // On the wire: A's init, B's ack, A's ack back, then A's traffic.
@@ -215,7 +215,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
     FakeSwitch sw;
     Node a(sw), b(sw);
     handshake(sw, a, b);
-    a.mgr->writeTo(b.pub(), text("once"));
+    a.mgr->writeTo(b.pub(), managerText("once"));
     CPPUNIT_ASSERT(b.inbox->waitFor(2));
     quiesce(sw, {&a, &b});
     auto fromA = packetsFrom(sw, a.pub());
@@ -227,9 +227,9 @@ class SessionManagerTest : public CppUnit::TestFixture {
     quiesce(sw, {&a, &b});
     CPPUNIT_ASSERT(injected >= 4);
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), b.inbox->size());
-    a.mgr->writeTo(b.pub(), text("fresh"));
+    a.mgr->writeTo(b.pub(), managerText("fresh"));
     CPPUNIT_ASSERT(b.inbox->waitFor(3));
-    CPPUNIT_ASSERT(b.inbox->all()[2].second == text("fresh"));
+    CPPUNIT_ASSERT(b.inbox->all()[2].second == managerText("fresh"));
   }
 
   void rotationHappensOnlyAfterTheGuard() {
@@ -242,10 +242,10 @@ class SessionManagerTest : public CppUnit::TestFixture {
     auto exchange = [&](int n) {
       for (int i = 0; i < n; ++i) {
         auto before = b.inbox->size();
-        a.mgr->writeTo(b.pub(), text("ping"));
+        a.mgr->writeTo(b.pub(), managerText("ping"));
         CPPUNIT_ASSERT(b.inbox->waitFor(before + 1));
         before = a.inbox->size();
-        b.mgr->writeTo(a.pub(), text("pong"));
+        b.mgr->writeTo(a.pub(), managerText("pong"));
         CPPUNIT_ASSERT(a.inbox->waitFor(before + 1));
       }
       quiesce(sw, {&a, &b});
@@ -276,16 +276,16 @@ class SessionManagerTest : public CppUnit::TestFixture {
     bool healed = false;
     for (int attempt = 0; attempt < 10 && !healed; ++attempt) {
       auto before = b.inbox->size();
-      a.mgr->writeTo(b.pub(), text("are you there"));
+      a.mgr->writeTo(b.pub(), managerText("are you there"));
       quiesce(sw, {&a, &b});
       healed = b.inbox->size() > before;
       clock.advance(1s);
     }
     CPPUNIT_ASSERT(healed);
     auto before = a.inbox->size();
-    b.mgr->writeTo(a.pub(), text("back"));
+    b.mgr->writeTo(a.pub(), managerText("back"));
     CPPUNIT_ASSERT(a.inbox->waitFor(before + 1));
-    CPPUNIT_ASSERT(a.inbox->all().back().second == text("back"));
+    CPPUNIT_ASSERT(a.inbox->all().back().second == managerText("back"));
 
     // And the other way round: the side that wrote last restarts.
     clock.advance(2s);
@@ -293,7 +293,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
     healed = false;
     for (int attempt = 0; attempt < 10 && !healed; ++attempt) {
       auto n = a.inbox->size();
-      b.mgr->writeTo(a.pub(), text("still there?"));
+      b.mgr->writeTo(a.pub(), managerText("still there?"));
       quiesce(sw, {&a, &b});
       healed = a.inbox->size() > n;
       clock.advance(1s);
@@ -338,9 +338,9 @@ class SessionManagerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), b.mgr->sessionCount());
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), b.inbox->size());
     auto before = b.inbox->size();
-    a.mgr->writeTo(b.pub(), text("after the storm"));
+    a.mgr->writeTo(b.pub(), managerText("after the storm"));
     CPPUNIT_ASSERT(b.inbox->waitFor(before + 1));
-    CPPUNIT_ASSERT(b.inbox->all().back().second == text("after the storm"));
+    CPPUNIT_ASSERT(b.inbox->all().back().second == managerText("after the storm"));
   }
 
   void initFloodFromManyKeysIsBounded() {
@@ -363,7 +363,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
     // The session that carries traffic survived the flood.
     CPPUNIT_ASSERT(b.mgr->sessionState(a.pub()).has_value());
     auto before = b.inbox->size();
-    a.mgr->writeTo(b.pub(), text("still here"));
+    a.mgr->writeTo(b.pub(), managerText("still here"));
     CPPUNIT_ASSERT(b.inbox->waitFor(before + 1));
   }
 
@@ -373,20 +373,20 @@ class SessionManagerTest : public CppUnit::TestFixture {
     o.bufferTimeout = 200ms;
     Node a(sw, o), b(sw);
     sw.hold();
-    a.mgr->writeTo(b.pub(), text("m1"));
-    a.mgr->writeTo(b.pub(), text("m2"));
-    a.mgr->writeTo(b.pub(), text("m3"));
+    a.mgr->writeTo(b.pub(), managerText("m1"));
+    a.mgr->writeTo(b.pub(), managerText("m2"));
+    a.mgr->writeTo(b.pub(), managerText("m3"));
     a.mgr->sync();
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.mgr->pendingBufferCount());
     sw.release();
     CPPUNIT_ASSERT(b.inbox->waitFor(1));
     quiesce(sw, {&a, &b});
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), b.inbox->size());
-    CPPUNIT_ASSERT(b.inbox->all()[0].second == text("m3"));
+    CPPUNIT_ASSERT(b.inbox->all()[0].second == managerText("m3"));
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), a.mgr->pendingBufferCount());
 
     // Nobody answers for this key: the buffer goes after bufferTimeout.
-    a.mgr->writeTo(crypto::SigningKey::generate().publicKey(), text("lost"));
+    a.mgr->writeTo(crypto::SigningKey::generate().publicKey(), managerText("lost"));
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.mgr->pendingBufferCount());
     auto deadline = std::chrono::steady_clock::now() + kPatience;
     while (a.mgr->pendingBufferCount() != 0 && std::chrono::steady_clock::now() < deadline)
@@ -397,7 +397,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
     SessionOptions small;
     small.maxBuffers = 4;
     Node c(sw, small);
-    for (int i = 0; i < 10; ++i) c.mgr->writeTo(crypto::SigningKey::generate().publicKey(), text("x"));
+    for (int i = 0; i < 10; ++i) c.mgr->writeTo(crypto::SigningKey::generate().publicKey(), managerText("x"));
     CPPUNIT_ASSERT_EQUAL(std::size_t(4), c.mgr->pendingBufferCount());
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(6), c.mgr->counters().buffersEvicted);
   }
@@ -432,7 +432,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), b.mgr->sessionCount());
     CPPUNIT_ASSERT(a.mgr->counters().sessionsExpired >= 1);
     auto before = b.inbox->size();
-    a.mgr->writeTo(b.pub(), text("new session"));
+    a.mgr->writeTo(b.pub(), managerText("new session"));
     CPPUNIT_ASSERT(b.inbox->waitFor(before + 1));
   }
 
@@ -513,7 +513,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
       entered.set_value();
       releasedFuture.wait();
     });
-    a.mgr->writeTo(b.pub(), text("stall"));
+    a.mgr->writeTo(b.pub(), managerText("stall"));
     entered.get_future().wait();
     for (int i = 0; i < 2000; ++i) sw.inject(a.pub(), b.pub(), Bytes(1000, 3));
     sw.drain();
@@ -525,7 +525,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
     auto box = b.inbox;
     b.mgr->setReceiveHandler([box](const PublicKey& from, Bytes m) { box->push(from, std::move(m)); });
     auto before = b.inbox->size();
-    a.mgr->writeTo(b.pub(), text("recovered"));
+    a.mgr->writeTo(b.pub(), managerText("recovered"));
     CPPUNIT_ASSERT(b.inbox->waitFor(before + 1));
   }
 
@@ -551,7 +551,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
           std::string m = "r" + std::to_string(round) + "-" + from->pub().hex().substr(0, 8) + ">" +
                           to->pub().hex().substr(0, 8);
           sent[m] = {from->pub(), to->pub()};
-          from->mgr->writeTo(to->pub(), text(m));
+          from->mgr->writeTo(to->pub(), managerText(m));
         }
       if (round % 5 == 4) quiesce(sw, {&a, &b, &c});
       clock.advance(1s);
@@ -585,8 +585,8 @@ class SessionManagerTest : public CppUnit::TestFixture {
     b.mgr->close();
     CPPUNIT_ASSERT(b.mgr->getSessions().empty());
     CPPUNIT_ASSERT_EQUAL(std::size_t(0), b.mgr->sessionCount());
-    b.mgr->writeTo(a.pub(), text("after close"));
-    a.mgr->writeTo(b.pub(), text("to a closed node"));  // reaches B's stale handler
+    b.mgr->writeTo(a.pub(), managerText("after close"));
+    a.mgr->writeTo(b.pub(), managerText("to a closed node"));  // reaches B's stale handler
     quiesce(sw, {&a});
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), a.inbox->size());
     CPPUNIT_ASSERT_EQUAL(std::size_t(1), b.inbox->size());

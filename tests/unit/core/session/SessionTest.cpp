@@ -15,7 +15,7 @@ using rtk::core::ByteView;
 using namespace rtk::core;
 using namespace rtk::core::session;
 
-static constexpr std::uint64_t kMax64 = std::numeric_limits<std::uint64_t>::max();
+static constexpr std::uint64_t kMaxCounter = std::numeric_limits<std::uint64_t>::max();
 using namespace std::chrono_literals;
 using Outcome = Session::Outcome;
 
@@ -207,9 +207,9 @@ class SessionTest : public CppUnit::TestFixture {
     deliver(*p.a, p.b->seal(ByteView(text("x")), t0));
     deliver(*p.b, p.a->seal(ByteView(text("y")), t0));
     const auto seq = p.a->localKeySeq();
-    p.a->setSendNonceForTesting(kMax64 - 1);
+    p.a->setSendNonceForTesting(kMaxCounter - 1);
     auto last = p.a->seal(ByteView(text("last")), t0);
-    CPPUNIT_ASSERT_EQUAL(kMax64, p.a->sendNonce());
+    CPPUNIT_ASSERT_EQUAL(kMaxCounter, p.a->sendNonce());
     auto wrapped = p.a->seal(ByteView(text("wrapped")), t0);
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), p.a->sendNonce());
     CPPUNIT_ASSERT_EQUAL(seq + 1, p.a->localKeySeq());
@@ -230,7 +230,7 @@ class SessionTest : public CppUnit::TestFixture {
     // A session made from an init with seq 0 starts at 2^64-1, as Go's does, and takes no update.
     Keys k;
     Session z(key(1), p.a->ourSendKey(), p.a->ourSendKey(), 0, k.source(), 1min, t0);
-    CPPUNIT_ASSERT_EQUAL(kMax64, z.seq());
+    CPPUNIT_ASSERT_EQUAL(kMaxCounter, z.seq());
     CPPUNIT_ASSERT(!z.update(SessionInit{{}, {}, 0, 0}, t0));
     CPPUNIT_ASSERT_EQUAL(std::size_t(3), k.drawn->size());  // recv, send, next
   }
