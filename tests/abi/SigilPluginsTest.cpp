@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "TestLog.hpp"
+#include "config/ConfParser.hpp"
 #include "common/FakeNode.hpp"
 #include "common/TempDir.hpp"
 #include "ratatoskr/sigil.h"
@@ -45,6 +46,7 @@ const char* kAllFourModules = R"({
 class SigilPluginsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SigilPluginsTest);
   CPPUNIT_TEST(allFourPublishWhatGoReads);
+  CPPUNIT_TEST(exampleConfRunsAsDocumented);
   CPPUNIT_TEST(confNameWithInfoNamesBothOwners);
   CPPUNIT_TEST(invalidSettingFailsTheLoad);
   CPPUNIT_TEST(overBudgetRefusesTheSigilNamingSizes);
@@ -84,6 +86,19 @@ class SigilPluginsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(log_->dump(), log_->find("info node: NodeInfo: " + std::to_string(published) +
                                                     " of 16384 bytes as published; sigils: inet, info, public, services") >= 0);
     CPPUNIT_ASSERT(log_->find("info info: publishes name, type, location, contact") >= 0);
+  }
+
+  void exampleConfRunsAsDocumented() {
+    HostConfig c = ConfParser::parseFile(RTK_EXAMPLE_SIGILS_CONF);
+    c.plugins.directories = {kBuiltDir};
+    runtime_ = std::make_unique<HostRuntime>(c, log_->logger(), factory_, "0.1.0", &previewWithBuildKeys);
+    runtime_->startPlugins();
+    runtime_->startNode();
+    runtime_->startComponents();
+    CPPUNIT_ASSERT_MESSAGE(log_->dump(), runtime_->problems().empty());
+    auto info = json::Value::parse(seenConfig_.nodeInfo);
+    CPPUNIT_ASSERT_EQUAL(std::string("[inet,info,public,services] v0.1.0"), info.get("ratatoskr").asString());
+    for (const sigils::BuiltinSigil* s : sigils::builtinSigils()) CPPUNIT_ASSERT(s->parse(info, nullptr).has_value());
   }
 
   void confNameWithInfoNamesBothOwners() {
