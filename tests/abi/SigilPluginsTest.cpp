@@ -18,8 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kBuiltDir = RTK_BUILD_PLUGIN_DIR;
-const std::string kFixtureDir = RTK_ABI_FIXTURE_DIR;
+const std::string kSigilPluginDir = RTK_BUILD_PLUGIN_DIR;
+const std::string kSigilFixtureDir = RTK_ABI_FIXTURE_DIR;
 
 // The build keys as the real node adds them (sorted in, as it writes them).
 std::string previewWithBuildKeys(std::string_view text, bool privacy) {
@@ -90,7 +90,7 @@ class SigilPluginsTest : public CppUnit::TestFixture {
 
   void exampleConfRunsAsDocumented() {
     HostConfig c = ConfParser::parseFile(RTK_EXAMPLE_SIGILS_CONF);
-    c.plugins.directories = {kBuiltDir};
+    c.plugins.directories = {kSigilPluginDir};
     runtime_ = std::make_unique<HostRuntime>(c, log_->logger(), factory_, "0.1.0", &previewWithBuildKeys);
     runtime_->startPlugins();
     runtime_->startNode();
@@ -105,7 +105,7 @@ class SigilPluginsTest : public CppUnit::TestFixture {
     run({"info", "services", "fixture-good"}, R"({"name":"hand-written"})", kAllFourModules);
     const Plugin* info = find("info");
     CPPUNIT_ASSERT(info->state() == PluginState::StartFailed);
-    const std::string reason = kBuiltDir + "/info.so: sigil \"info\" (plugin \"info\"): key \"name\" is owned both by NodeInfo.name in "
+    const std::string reason = kSigilPluginDir + "/info.so: sigil \"info\" (plugin \"info\"): key \"name\" is owned both by NodeInfo.name in "
                                "test.conf and by this sigil — keep only one";
     CPPUNIT_ASSERT_EQUAL(reason, info->reason());
     CPPUNIT_ASSERT_MESSAGE(log_->dump(), log_->find("error plugins: " + reason) >= 0);
@@ -234,7 +234,7 @@ class SigilPluginsTest : public CppUnit::TestFixture {
   void run(std::vector<std::string> enabled, const std::string& nodeInfo, const std::string& modules, bool privacy = false) {
     HostConfig c;
     c.sourcePath = "test.conf";
-    c.plugins.directories = {kBuiltDir, kFixtureDir};
+    c.plugins.directories = {kSigilPluginDir, kSigilFixtureDir};
     if (fs::exists(dir_->path() + "/named")) c.plugins.directories.push_back(dir_->path() + "/named");
     c.plugins.enabled = std::move(enabled);
     c.node.nodeInfo = nodeInfo;
