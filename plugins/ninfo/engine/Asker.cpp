@@ -109,7 +109,7 @@ void Asker::joinKey(std::uint64_t id, const PublicKey& key) {
   }
   if (keyFlights_.size() >= kMaxKeyFlights) {
     counters_.busy.fetch_add(1);
-    fail(id, errors::busy(kMaxKeyFlights, "keys are being asked"));
+    fail(id, errors::busy(kMaxKeyFlights, "keys"));
     return;
   }
   w->second.stage = Stage::Key;
@@ -242,7 +242,7 @@ void Asker::joinAddress(std::uint64_t id, const AskTarget& target) {
   }
   if (addressFlights_.size() >= kMaxAddressFlights) {
     counters_.busy.fetch_add(1);
-    fail(id, errors::busy(kMaxAddressFlights, "addresses are being resolved"));
+    fail(id, errors::busy(kMaxAddressFlights, "addresses being resolved"));
     return;
   }
   AddressFlight flight;
