@@ -52,8 +52,8 @@ constexpr int kMaxAskTimeMs = 4000;
 // n2's sigils (sigils/<name>/README.md has each one's settings).
 constexpr const char* kSigilModules = R"({
   "info": {"Name": "n2.interop.example", "Type": "router", "Location": "Interop Lab"},
-  "inet": {"Addresses": ["n2.interop.example"]},
-  "public": {"Groups": {"internet": ["tls://203.0.113.10:443"]}},
+  "inet": {"Addrs": ["n2.interop.example"]},
+  "public": {"Peers": {"internet": ["tls://203.0.113.10:443"]}},
   "services": {"Services": {"http": 80, "ssh": 22}},
   "motd-sigil": {"Text": "sigils n2"}
 })";
