@@ -53,14 +53,16 @@ class NinfoPlugin final : public sdk::Plugin {
     (void)rtk::ninfo::AskTiming::from(options_);  // refuses bad options now, not at start
   }
 
+  // The service answers only once everything else is in place; a failure
+  // before (an admin command name taken) leaves it closed.
   void start() override {
     asker_ = std::make_unique<rtk::ninfo::Asker>(upstream_, catalog_, options_, log_);
     commands_ = std::make_unique<AskAdminCommands>(*asker_, AskAdminCommands::defaultTimeoutFor(options_));
-    service_.attach(*asker_);
     admin_->add("ask", "Ask a node for its NodeInfo and read its sigils", {"target", "timeout"},
                 [this](std::string_view args) { return commands_->ask(args); });
     admin_->add("askStats", "Show the ninfo plugin's ask and lookup counters", {},
                 [this](std::string_view args) { return commands_->stats(args); });
+    service_.attach(*asker_);
   }
 
   // The host has removed the admin commands already; dependents of the
