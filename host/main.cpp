@@ -200,7 +200,7 @@ class HostApplication final : public Poco::Util::ServerApplication {
               config.sourcePath.empty() ? std::string("built-in defaults (no conf file)") : config.sourcePath);
     try {
       runtime_ = std::make_unique<rtk::host::HostRuntime>(std::move(config), logger_, rtk::host::defaultNodeFactory(),
-                                                          RTK_VERSION);
+                                                          RTK_VERSION, rtk::host::defaultNodeInfoPreview());
     } catch (const rtk::Error& e) {
       log_.error(e.what());
       exitCode_ = EXIT_SOFTWARE;
