@@ -6,7 +6,6 @@
 // targets[i % len], all before the first answer is awaited, then waits for
 // every answer and reports what came back and how many threads the process
 // had before and while they were in flight.
-#include <dirent.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -17,21 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "common/ProcessCounters.hpp"
 #include "ratatoskr/plugin.hpp"
 #include "ratatoskr/services/admin.hpp"
 #include "ratatoskr/services/ninfo.hpp"
 
 namespace {
-
-std::size_t threadCount() {
-  std::size_t n = 0;
-  if (DIR* d = ::opendir("/proc/self/task")) {
-    while (dirent* e = ::readdir(d))
-      if (e->d_name[0] != '.') ++n;
-    ::closedir(d);
-  }
-  return n;
-}
 
 std::uint64_t numberArgument(const rtk::json::Value& v, std::uint64_t fallback) {
   if (v.isNull()) return fallback;
@@ -84,7 +74,7 @@ class FanoutPlugin final : public rtk::sdk::Plugin {
     const auto timeout = std::chrono::milliseconds(numberArgument(args.get("timeout"), 60000));
 
     auto tally = std::make_shared<Tally>();
-    const std::size_t before = threadCount();
+    const std::size_t before = rtk::test::threadCount();
     const auto started = std::chrono::steady_clock::now();
     for (std::uint64_t i = 0; i < count; ++i) {
       ninfo_->ask(targets[i % targets.size()], timeout, [tally](rtk::Outcome<rtk::ninfo::AskResult> r) {
@@ -102,7 +92,7 @@ class FanoutPlugin final : public rtk::sdk::Plugin {
         tally->cv.notify_all();
       });
     }
-    const std::size_t during = threadCount();
+    const std::size_t during = rtk::test::threadCount();
     std::unique_lock lock(tally->mutex);
     tally->cv.wait_for(lock, timeout + std::chrono::seconds(30), [&] { return tally->done == count; });
     const auto elapsed = std::chrono::steady_clock::now() - started;

@@ -9,7 +9,6 @@
 //                while every query is in flight
 // With LeaveConnectionsToHost it stops without closing the connection it
 // serves, so the test sees what the host does with a handle left behind.
-#include <dirent.h>
 
 #include <atomic>
 #include <chrono>
@@ -19,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/ProcessCounters.hpp"
 #include "ratatoskr/plugin.hpp"
 #include "ratatoskr/services/admin.hpp"
 #include "ratatoskr/services/diagnostics.hpp"
@@ -27,16 +27,6 @@
 #include "ratatoskr/thread.hpp"
 
 namespace {
-
-std::size_t threadsOfThisProcess() {
-  std::size_t n = 0;
-  if (DIR* d = ::opendir("/proc/self/task")) {
-    while (dirent* e = ::readdir(d))
-      if (e->d_name[0] != '.') ++n;
-    ::closedir(d);
-  }
-  return n;
-}
 
 }  // namespace
 
@@ -135,7 +125,7 @@ class LivePlugin final : public rtk::sdk::Plugin {
       long done = 0, ok = 0;
     };
     auto tally = std::make_shared<Tally>();
-    std::size_t before = threadsOfThisProcess();
+    std::size_t before = rtk::test::threadCount();
     for (long i = 0; i < count; ++i) {
       // Every other query goes to a key nobody has: it times out.
       rtk::PublicKey k = *key;
@@ -147,7 +137,7 @@ class LivePlugin final : public rtk::sdk::Plugin {
         tally->cv.notify_all();
       });
     }
-    std::size_t during = threadsOfThisProcess();
+    std::size_t during = rtk::test::threadCount();
     std::unique_lock lock(tally->m);
     tally->cv.wait_for(lock, std::chrono::seconds(20), [&] { return tally->done == count; });
     rtk::json::Value reply = rtk::json::Value::object();
