@@ -4,7 +4,8 @@
 # Components:
 #   sdk       headers, ratatoskr::sdk, ratatoskrConfig*.cmake,
 #             RatatoskrModule.cmake, ratatoskr-sdk.pc
-#   runtime   libratatoskr.so, ratatoskr::ratatoskr, ratatoskr.pc
+#   runtime   libratatoskr.so.<major>.<minor>
+#   library-dev  its namelink, ratatoskr::ratatoskr, ratatoskr.pc
 #   plugins   in-tree plugins and sigils (into RTK_PLUGIN_INSTALL_DIR)
 #   (unnamed) the host program
 include_guard(GLOBAL)
@@ -53,11 +54,11 @@ if(TARGET ratatoskr)
   install(EXPORT ratatoskrTargets
           NAMESPACE ratatoskr::
           DESTINATION ${RTK_CMAKE_INSTALL_DIR}
-          COMPONENT runtime)
+          COMPONENT library-dev)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/ratatoskr.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/ratatoskr.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/ratatoskr.pc
           DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
-          COMPONENT runtime)
+          COMPONENT library-dev)
 endif()
 
 if(TARGET ratatoskr-host)

@@ -16,6 +16,10 @@ NodeFactory defaultNodeFactory() {
                       " listener(s), admin socket " + (node->adminAddress().empty() ? "off" : node->adminAddress()) + ")";
     if (!config.multicastInterfaces.empty())
       out.notRunning.push_back("multicast discovery (MulticastInterfaces is set, but it is not implemented yet)");
+    out.counters = [weak = std::weak_ptr<Node>(node)] {
+      auto n = weak.lock();
+      return n ? n->counters() : std::vector<NodeCounter>{};
+    };
     out.node = std::move(node);
     return out;
   };

@@ -2,7 +2,7 @@
 // it enables. The shell only: options, conf, logger, and the three lifecycle
 // subsystems; everything else lives in host/runtime and host/config.
 //
-//   ratatoskr [--config FILE] [--plugin-dir DIR]... [--log-level LEVEL]
+//   ratatoskr [--config FILE] [--plugin-dir DIR]... [--log-level LEVEL] [--log-format FORMAT]
 //   ratatoskr --genconf [FILE]
 //   ratatoskr --print-config [--show-secrets] [--config FILE]
 //   ratatoskr --version | --help
@@ -35,6 +35,7 @@
 #include "ratatoskr/version.h"
 #include "runtime/HostRuntime.hpp"
 #include "runtime/LifecycleSubsystem.hpp"
+#include "runtime/LogFormat.hpp"
 #include "runtime/NodeFactory.hpp"
 
 namespace {
@@ -65,6 +66,9 @@ class HostApplication final : public Poco::Util::ServerApplication {
                           .repeatable(true));
     options.addOption(Option("log-level", "l", "log at LEVEL: trace, debug, info, warn, error or off (overrides the conf)")
                           .argument("LEVEL"));
+    options.addOption(Option("log-format", "",
+                             "write log lines as FORMAT: auto (journal under systemd, else text), text, journal or json")
+                          .argument("FORMAT"));
     options.addOption(Option("genconf", "", "write a new conf with a fresh key to FILE (created mode 0600), or to stdout")
                           .argument("FILE", false));
     options.addOption(Option("print-config", "", "print the effective configuration with defaults and exit"));
@@ -81,6 +85,8 @@ class HostApplication final : public Poco::Util::ServerApplication {
       pluginDirs_.push_back(value);
     } else if (name == "log-level") {
       logLevel_ = value;
+    } else if (name == "log-format") {
+      logFormat_ = value;
     } else if (name == "genconf") {
       mode_ = Mode::Genconf;
       genconfPath_ = value;
@@ -175,7 +181,13 @@ class HostApplication final : public Poco::Util::ServerApplication {
   }
 
   void prepareRun() {
-    logger_ = std::make_shared<rtk::Logger>(rtk::Logger::stderrSink(), rtk::LogLevel::Info);
+    auto format = rtk::host::parseLogFormat(logFormat_);
+    if (!format) {
+      std::cerr << "ratatoskr: --log-format: \"" << logFormat_ << "\" is not one of auto, text, journal, json (see --help)\n";
+      exitCode_ = EXIT_USAGE;
+      return;
+    }
+    logger_ = std::make_shared<rtk::Logger>(rtk::host::logSink(*format), rtk::LogLevel::Info);
     log_ = rtk::Log(logger_, "host");
     rtk::host::HostConfig config;
     try {
@@ -263,6 +275,7 @@ class HostApplication final : public Poco::Util::ServerApplication {
   std::string confPath_;
   std::vector<std::string> pluginDirs_;
   std::string logLevel_;
+  std::string logFormat_ = "auto";
   std::string genconfPath_;
   bool showSecrets_ = false;
   int exitCode_ = EXIT_OK;

@@ -7,6 +7,7 @@
 
 #include "CancelCloser.hpp"
 #include "CoreStopper.hpp"
+#include "NodeCounters.hpp"
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/node/Core.hpp"
@@ -378,6 +379,11 @@ void Node::unsubscribePeerEvents(std::uint64_t id) {
 void Node::probePeer(std::string_view uri, std::chrono::milliseconds timeout, ProbeCallback done) {
   impl_->throwIfClosed();
   impl_->core->links().probePeer(uri, timeout, std::move(done));
+}
+
+std::vector<NodeCounter> Node::counters() const {
+  if (closed()) return {};
+  return nodeCounters(*impl_->core, *impl_->stack);
 }
 
 NodeSnapshot Node::snapshot() const {

@@ -53,6 +53,14 @@ Ip6Address Netstack::address() const { return node_->address(); }
 
 std::uint64_t Netstack::mtu() const { return node_->mtu(); }
 
+Netstack::Counters Netstack::counters() const {
+  Counters c;
+  c.inputDrops = node_->inputDrops() + node_->stack().inputDrops();
+  c.outputDrops = node_->outputDrops();
+  c.openSockets = node_->openObjects();
+  return c;
+}
+
 std::unique_ptr<Conn> Netstack::dial(std::string_view network, std::string_view address, const DialOptions& options) {
   const Transport transport = parseNetwork(network, "dial");
   Endpoint remote = parseEndpoint(address);

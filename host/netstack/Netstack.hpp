@@ -76,6 +76,14 @@ class Netstack {
   // The MTU of the stack: the largest IPv6 packet it sends.
   std::uint64_t mtu() const;
 
+  // For monitoring; any thread.
+  struct Counters {
+    std::uint64_t inputDrops = 0;        // inbound packets not for us, malformed, or the stack's queue full
+    std::uint64_t outputDrops = 0;       // outbound packets dropped: the node fell behind
+    std::uint64_t openSockets = 0;       // connections, listeners and datagram sockets open now
+  };
+  Counters counters() const;
+
   // Idempotent. Aborts every connection, listener and socket of this node
   // (their pending and later calls fail with Errc::Closed; peers get a
   // reset), detaches from the PacketInterface and returns once lwIP holds

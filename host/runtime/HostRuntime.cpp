@@ -16,7 +16,8 @@ HostRuntime::HostRuntime(HostConfig config, std::shared_ptr<const Logger> logger
       logger_(std::move(logger)),
       factory_(std::move(factory)),
       hostVersion_(std::move(hostVersion)),
-      plugins_(std::make_unique<PluginManager>(registry_, Log(logger_, "plugins"), hostVersion_)) {
+      plugins_(std::make_unique<PluginManager>(registry_, Log(logger_, "plugins"), hostVersion_)),
+      metrics_(std::make_unique<HostMetrics>(*plugins_, lifecycle_, hostVersion_)) {
   if (!factory_) throw Error(Errc::InvalidArgument, "host: no node factory");
 }
 
@@ -75,7 +76,9 @@ void HostRuntime::startNode() {
   log.info("public key ", instance_.node->publicKey().hex());
   for (const auto& part : instance_.notRunning) log.warn("not running: ", part);
 
-  coreServices_ = std::make_unique<CoreServices>(instance_.node, nodeInfo_, nodeInfoOwners_, logger_);
+  metrics_->nodeStarted(instance_.counters);
+  coreServices_ = std::make_unique<CoreServices>(instance_.node, nodeInfo_, nodeInfoOwners_, logger_,
+                                                 [m = metrics_.get()](const rtk_metric_sink& out) { m->write(out); });
   coreServices_->registerIn(registry_);
   std::string ids;
   for (const auto& id : coreServices()) ids += (ids.empty() ? "" : ", ") + id;
@@ -116,6 +119,7 @@ void HostRuntime::stopNode() {
   nodeRunning_ = false;
   Log log(logger_, "node");
   if (coreServices_) coreServices_->unregisterFrom(registry_);
+  metrics_->nodeStopped();
   log.info("closing the node");
   try {
     instance_.node->close();

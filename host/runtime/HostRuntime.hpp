@@ -11,8 +11,8 @@
 //                      create the node through the NodeFactory, log its
 //                      address, subnet, key and what is not running, and
 //                      register its services (network, peers, admin,
-//                      diagnostics, nodeinfo; provider "core"), which each
-//                      component sees through its own PluginScope.
+//                      diagnostics, nodeinfo, metrics; provider "core"),
+//                      which each component sees through its own PluginScope.
 //   startComponents()  "components": load components in dependency order,
 //                      start them, then add the admin commands that load
 //                      and unload plugins while the host runs.
@@ -36,6 +36,7 @@
 #include "ratatoskr/log.hpp"
 #include "runtime/NodeFactory.hpp"
 #include "runtime/CoreServices.hpp"
+#include "runtime/HostMetrics.hpp"
 #include "runtime/PluginAdminCommands.hpp"
 #include "runtime/PluginManager.hpp"
 #include "runtime/ServiceRegistry.hpp"
@@ -106,6 +107,9 @@ class HostRuntime {
   std::mutex lifecycle_;                    // run-time load/unload vs. stop
   std::unique_ptr<PluginManager> plugins_;  // destroyed before the scopes and the composer
   std::unique_ptr<PluginAdminCommands> adminCommands_;
+  // Initialized after plugins_ (it reads it); destroyed first, when ~HostRuntime
+  // has stopped every plugin, so no collect runs any more.
+  std::unique_ptr<HostMetrics> metrics_;
   bool nodeRunning_ = false;
   std::string failure_;
   bool failureIsConfig_ = false;

@@ -28,6 +28,8 @@ struct NodeInstance {
   std::string description;
   // The parts that are not running, each with a short why, logged as warnings.
   std::vector<std::string> notRunning;
+  // The node's running totals (rtk::Node::counters()); may be empty, e.g. for fakes.
+  std::function<std::vector<NodeCounter>()> counters;
 };
 
 using NodeFactory = std::function<NodeInstance(const NodeConfig& config, const Log& log)>;

@@ -1,7 +1,5 @@
 #include "StatusReporter.hpp"
 
-#include <pthread.h>
-
 #include "ratatoskr/net.hpp"
 
 namespace rtk::plugins::status {
@@ -13,9 +11,9 @@ StatusReporter::~StatusReporter() { stop(); }
 
 void StatusReporter::start() {
   std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
+  if (thread_ && thread_->joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_.emplace("rtk-status", [this] { run(); });
 }
 
 void StatusReporter::stop() {
@@ -24,7 +22,7 @@ void StatusReporter::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_) thread_->join();
 }
 
 void StatusReporter::report() const {
@@ -39,7 +37,6 @@ void StatusReporter::report() const {
 }
 
 void StatusReporter::run() {
-  ::pthread_setname_np(::pthread_self(), "rtk-status");
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();

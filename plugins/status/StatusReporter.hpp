@@ -11,10 +11,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <thread>
+#include <optional>
 
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_interface.hpp"
+#include "ratatoskr/thread.hpp"
 
 namespace rtk::plugins::status {
 
@@ -40,7 +41,7 @@ class StatusReporter {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::thread thread_;
+  std::optional<Thread> thread_;  // a fresh one per start()
 };
 
 }  // namespace rtk::plugins::status

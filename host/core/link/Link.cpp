@@ -322,6 +322,7 @@ void Link::runFrames(Stream& stream, router::PeerEndpoint& endpoint, ByteView ea
   auto now = Clock::now();
   auto onFrame = [&](ByteView frame) {
     monitor.onReceived(frame[0], now);
+    rxPackets_.fetch_add(1, std::memory_order_relaxed);
     endpoint.handleFrame(frame);
   };
   reader.feed(early, onFrame);
@@ -335,6 +336,7 @@ void Link::runFrames(Stream& stream, router::PeerEndpoint& endpoint, ByteView ea
     if (monitor.keepAliveDue(now)) {
       out.insert(out.end(), std::begin(PeerMonitor::kKeepAliveFrame), std::end(PeerMonitor::kKeepAliveFrame));
       monitor.onSent(static_cast<std::uint8_t>(wire::PacketType::KeepAlive), now);
+      txPackets_.fetch_add(1, std::memory_order_relaxed);
     }
     if (wakePending_.exchange(false)) wantTake = true;
 
@@ -348,7 +350,10 @@ void Link::runFrames(Stream& stream, router::PeerEndpoint& endpoint, ByteView ea
         if (endpoint.takeOutbound(out, kWriteChunkBytes) == 0) {
           wantTake = false;
         } else {
-          FrameReader::forEachFrameType(ByteView(out).subspan(before), [&](std::uint8_t t) { monitor.onSent(t, now); });
+          FrameReader::forEachFrameType(ByteView(out).subspan(before), [&](std::uint8_t t) {
+            monitor.onSent(t, now);
+            txPackets_.fetch_add(1, std::memory_order_relaxed);
+          });
         }
       }
       if (outPos == out.size()) break;

@@ -110,6 +110,9 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
   LinkKind kind() const { return kind_; }
   std::uint64_t rxBytes() const { return rxBytes_.load(std::memory_order_relaxed); }
   std::uint64_t txBytes() const { return txBytes_.load(std::memory_order_relaxed); }
+  // Frames received from the peer and frames handed to its socket (keepalives included).
+  std::uint64_t rxPackets() const { return rxPackets_.load(std::memory_order_relaxed); }
+  std::uint64_t txPackets() const { return txPackets_.load(std::memory_order_relaxed); }
   Snapshot snapshot() const;
 
   // Probe links, once the thread has ended (after join() or in the closed
@@ -163,6 +166,7 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
   std::atomic<bool> wakePending_{false};
   std::atomic<bool> closing_{false};
   std::atomic<std::uint64_t> rxBytes_{0}, txBytes_{0};
+  std::atomic<std::uint64_t> rxPackets_{0}, txPackets_{0};
   Phase phase_ = Phase::Connect;  // link thread only
   std::string remoteAddress_;     // link thread only, for logs
   Bytes readBuffer_;              // link thread only

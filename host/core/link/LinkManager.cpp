@@ -368,6 +368,8 @@ std::vector<PeerInfo> LinkManager::getPeers() const {
             p.priority = snap.priority;
             p.rxBytes = entry.link->rxBytes();
             p.txBytes = entry.link->txBytes();
+            p.rxPackets = entry.link->rxPackets();
+            p.txPackets = entry.link->txPackets();
             p.rxRate = entry.rxRate;
             p.txRate = entry.txRate;
             p.uptime = now - snap.upSince;

@@ -114,14 +114,19 @@ void NodeStack::requireOpen() const {
 void NodeStack::add(std::shared_ptr<LiveObject> object) {
   auto* key = object.get();
   live_.emplace(key, std::move(object));
+  openObjects_.store(live_.size(), std::memory_order_relaxed);
 }
 
-void NodeStack::remove(LiveObject* object) { live_.erase(object); }
+void NodeStack::remove(LiveObject* object) {
+  live_.erase(object);
+  openObjects_.store(live_.size(), std::memory_order_relaxed);
+}
 
 void NodeStack::closeOnStack() {
   closing_ = true;
   auto objects = std::move(live_);
   live_.clear();
+  openObjects_.store(0, std::memory_order_relaxed);
   for (auto& [key, object] : objects) object->abortFromNode();
   objects.clear();
   abortStrayPcbs();

@@ -47,6 +47,8 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   // the way in because they were not for us or malformed.
   std::uint64_t outputDrops() const;
   std::uint64_t inputDrops() const { return inputDrops_.load(); }
+  // Connections, listeners and datagram sockets open now.
+  std::size_t openObjects() const { return openObjects_.load(std::memory_order_relaxed); }
 
   // ---- stack thread ------------------------------------------------------
   // Throws Errc::Closed when the node is closing (no new pcbs then).
@@ -75,6 +77,7 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   std::atomic<bool> closed_{false};
   std::mutex closeMutex_;
   std::atomic<std::uint64_t> inputDrops_{0};
+  std::atomic<std::size_t> openObjects_{0};  // live_.size(), readable from any thread
 
   // Stack thread only.
   struct netif netif_ {};

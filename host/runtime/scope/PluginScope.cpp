@@ -1,18 +1,20 @@
 #include "runtime/scope/PluginScope.hpp"
 
 #include "ratatoskr/error.hpp"
+#include "runtime/MetricsRegistry.hpp"
 #include "runtime/NodeInfoComposer.hpp"
 
 namespace rtk::host {
 
 const std::vector<std::string>& PluginScope::serviceIds() {
   static const std::vector<std::string> ids{RTK_NETWORK_SERVICE_ID, RTK_PEERS_SERVICE_ID, RTK_ADMIN_SERVICE_ID,
-                                            RTK_DIAGNOSTICS_SERVICE_ID, RTK_NODEINFO_SERVICE_ID};
+                                            RTK_DIAGNOSTICS_SERVICE_ID, RTK_NODEINFO_SERVICE_ID, RTK_METRICS_SERVICE_ID};
   return ids;
 }
 
-PluginScope::PluginScope(std::string pluginName, std::shared_ptr<NodeInterface> node, NodeInfoComposer& nodeInfo, Log log)
-    : name_(std::move(pluginName)), node_(std::move(node)), nodeInfo_(nodeInfo), log_(std::move(log)) {
+PluginScope::PluginScope(std::string pluginName, std::shared_ptr<NodeInterface> node, NodeInfoComposer& nodeInfo,
+                         MetricsRegistry& metrics, Log log)
+    : name_(std::move(pluginName)), node_(std::move(node)), nodeInfo_(nodeInfo), metrics_(metrics), log_(std::move(log)) {
   if (!node_) throw Error(Errc::InvalidArgument, "plugin scope: no node");
   // Thread names are at most 15 characters: "rtk-cb-" and 8 of the name.
   callbacks_ = CallbackQueue::create("rtk-cb-" + name_.substr(0, 8), log_);
@@ -21,6 +23,7 @@ PluginScope::PluginScope(std::string pluginName, std::shared_ptr<NodeInterface> 
   fillAdminTable(admin_, this);
   fillDiagnosticsTable(diagnostics_, this);
   fillNodeInfoTable(nodeinfo_, this);
+  fillMetricsTable(metrics_table_, this);
 }
 
 PluginScope::~PluginScope() {
@@ -35,19 +38,23 @@ const void* PluginScope::table(std::string_view id) const noexcept {
   if (id == RTK_ADMIN_SERVICE_ID) return &admin_;
   if (id == RTK_DIAGNOSTICS_SERVICE_ID) return &diagnostics_;
   if (id == RTK_NODEINFO_SERVICE_ID) return &nodeinfo_;
+  if (id == RTK_METRICS_SERVICE_ID) return &metrics_table_;
   return nullptr;
 }
 
 void PluginScope::beforeStop() {
   std::set<std::string> commands;
   std::map<std::uint64_t, std::uint64_t> subscriptions;
+  std::set<std::uint64_t> collectors;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
     commands.swap(adminCommands_);
     subscriptions.swap(subscriptions_);
+    collectors.swap(collectors_);
   }
+  for (auto id : collectors) metrics_.remove(id);
   for (const auto& name : commands) {
     try {
       node_->removeAdminHandler(name);
@@ -59,8 +66,9 @@ void PluginScope::beforeStop() {
   // Events already queued for the callback thread check the subscription
   // and are dropped; wait for one that may be running right now.
   callbacks_->barrier();
-  if (!commands.empty() || !subscriptions.empty())
-    log_.debug("took back ", commands.size(), " admin command(s) and ", subscriptions.size(), " peer subscription(s)");
+  if (!commands.empty() || !subscriptions.empty() || !collectors.empty())
+    log_.debug("took back ", commands.size(), " admin command(s), ", collectors.size(), " metrics collector(s) and ",
+               subscriptions.size(), " peer subscription(s)");
 }
 
 void PluginScope::afterStop() {
@@ -90,7 +98,8 @@ void PluginScope::afterUnload() {
 
 PluginScope::Holdings PluginScope::holdings() const {
   std::lock_guard lock(mutex_);
-  return Holdings{handles_.size(), adminCommands_.size(), subscriptions_.size(), callbacks_->pending()};
+  return Holdings{handles_.size(), adminCommands_.size(), subscriptions_.size(), callbacks_->pending(),
+                  collectors_.size()};
 }
 
 void PluginScope::track(ScopedHandle* handle) {
@@ -111,6 +120,18 @@ void PluginScope::addAdminCommand(const std::string& name) {
 bool PluginScope::removeAdminCommand(const std::string& name) {
   std::lock_guard lock(mutex_);
   return adminCommands_.erase(name) > 0;
+}
+
+bool PluginScope::addCollector(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  collectors_.insert(id);
+  return true;
+}
+
+bool PluginScope::removeCollector(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  return collectors_.erase(id) > 0;
 }
 
 std::uint64_t PluginScope::addSubscription(std::uint64_t nodeId) {

@@ -29,9 +29,9 @@
  *
  * What the host takes back when a plugin stops (the plugin should release
  * these itself; the host makes sure, so an unload never leaks or crashes):
- *   - before stop(): its admin commands are removed and its peer event
- *     subscriptions cancelled (no admin call or event reaches a stopping
- *     plugin; calls in progress are waited for);
+ *   - before stop(): its admin commands and metrics collectors are removed
+ *     and its peer event subscriptions cancelled (no admin call, collect or
+ *     event reaches a stopping plugin; calls in progress are waited for);
  *   - during stop(): asynchronous replies (rtk_reply_fn) still arrive, so a
  *     plugin may wait for what it has in flight;
  *   - after stop(): no callback of any kind is called again; replies still

@@ -162,6 +162,10 @@ class RTK_API Node : public NodeInterface {
 
   // ---- facade ----
   NodeSnapshot snapshot() const;
+  // The node's running totals: packets dropped by layer and reason, lookups,
+  // sessions evicted or expired, NodeInfo/debug requests; and the netstack's
+  // open sockets (a gauge). Empty after close().
+  std::vector<NodeCounter> counters() const;
   bool closed() const;
   void close() override;
 

@@ -42,6 +42,7 @@ struct PeerInfo {
   std::uint64_t cost = 0;   // link cost used by the router (latency-based)
   std::uint64_t rxBytes = 0, txBytes = 0;
   std::uint64_t rxRate = 0, txRate = 0;  // bytes per second, last second
+  std::uint64_t rxPackets = 0, txPackets = 0;  // link frames of the current link (keepalives included)
   std::chrono::nanoseconds uptime{0};
   std::chrono::nanoseconds latency{0};
   std::string lastError;    // empty when none
@@ -69,6 +70,17 @@ struct SessionEntry {
   PublicKey key;
   std::uint64_t rxBytes = 0, txBytes = 0;
   std::chrono::nanoseconds uptime{0};
+};
+
+// One of the node's running totals, for monitoring (rtk::Node::counters()).
+// A total only grows while the node runs; a gauge is a level that goes up
+// and down (open sockets).
+struct NodeCounter {
+  std::string name;    // lowercase snake_case; totals end in "_total": "ipv6_packets_dropped_total"
+  std::string reason;  // drop counters: why ("queue_full", "bad_source"); empty otherwise
+  std::string help;    // one line
+  std::uint64_t value = 0;
+  bool gauge = false;
 };
 
 struct MulticastInterfaceInfo {

@@ -18,13 +18,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "ratatoskr/plugin.hpp"
 #include "ratatoskr/services/admin.hpp"
 #include "ratatoskr/services/diagnostics.hpp"
 #include "ratatoskr/services/network.hpp"
 #include "ratatoskr/services/nodeinfo.hpp"
+#include "ratatoskr/thread.hpp"
 
 namespace {
 
@@ -67,7 +67,7 @@ class LivePlugin final : public rtk::sdk::Plugin {
     std::string address = ":" + std::to_string(port_);
     rtk::sdk::StringSink err;
     rtk::sdk::check(t.listen(t.net, rtk::sdk::toStr("tcp"), rtk::sdk::toStr(address), &listener_, err.get()), err, "listen");
-    server_ = std::thread([this] { serve(); });
+    server_.start("rtk-live-echo", [this] { serve(); });
     admin_->add("liveEcho", "echo the arguments", {"any"}, [](std::string_view args) {
       return "{\"echo\":" + std::string(args.empty() ? "{}" : args) + "}";
     });
@@ -88,7 +88,7 @@ class LivePlugin final : public rtk::sdk::Plugin {
       // Wakes the server's read with a past deadline, without closing.
       if (conn_) t.conn_set_read_deadline(conn_, 1, nullptr);
     }
-    if (server_.joinable()) server_.join();
+    server_.join();
     t.listener_free(listener_);
     listener_ = nullptr;
     std::lock_guard lock(mutex_);
@@ -166,7 +166,7 @@ class LivePlugin final : public rtk::sdk::Plugin {
   int port_;
   bool leave_;
   rtk_listener* listener_ = nullptr;
-  std::thread server_;
+  rtk::Thread server_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   rtk_conn* conn_ = nullptr;

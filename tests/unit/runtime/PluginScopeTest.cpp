@@ -1,4 +1,4 @@
-// The core services' round trip: FakeNode → PluginScope (the five C
+// The core services' round trip: FakeNode → PluginScope (the six C
 // tables) → the SDK's clients. Every call, value and error code must come
 // out of the client as it went into the fake, including blocking reads and
 // accepts that another thread unblocks with close(); and what a plugin holds
@@ -16,9 +16,11 @@
 #include "common/FakeNode.hpp"
 #include "ratatoskr/services/admin.hpp"
 #include "ratatoskr/services/diagnostics.hpp"
+#include "ratatoskr/services/metrics.hpp"
 #include "ratatoskr/services/network.hpp"
 #include "ratatoskr/services/nodeinfo.hpp"
 #include "ratatoskr/services/peers.hpp"
+#include "runtime/MetricsRegistry.hpp"
 #include "runtime/NodeInfoComposer.hpp"
 #include "runtime/scope/PluginScope.hpp"
 
@@ -67,6 +69,7 @@ class PluginScopeTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(probeReportsKeyAndRtt);
   CPPUNIT_TEST(nodeInfoKeysAreOwnedAndWithdrawnAtUnload);
   CPPUNIT_TEST(handlesLeftOpenAreAbortedAtUnload);
+  CPPUNIT_TEST(metricsRoundTripAndCollectorsAreTakenBackBeforeStop);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -74,7 +77,7 @@ class PluginScopeTest : public CppUnit::TestFixture {
     fake_ = std::make_shared<test::FakeNode>();
     composer_ = std::make_unique<NodeInfoComposer>(fake_, R"({"name":"conf-name"})",
                                                    std::map<std::string, std::string>{{"name", "the conf's NodeInfo"}}, Log());
-    scope_ = std::make_unique<PluginScope>("plugin-a", fake_, *composer_, Log());
+    scope_ = std::make_unique<PluginScope>("plugin-a", fake_, *composer_, metrics_, Log());
     makeClients();
   }
   void tearDown() override {
@@ -82,6 +85,45 @@ class PluginScopeTest : public CppUnit::TestFixture {
     scope_.reset();
     composer_.reset();
     fake_.reset();
+  }
+
+  void metricsRoundTripAndCollectorsAreTakenBackBeforeStop() {
+    sdk::MetricsClient client(table<rtk_metrics_service>(RTK_METRICS_SERVICE_ID), Log());
+    int calls = 0;
+    client.addCollector([&](sdk::MetricWriter& out) {
+      ++calls;
+      out.counter("ratatoskr_test_requests_total", "requests served", 42, {{"listener", "a\"b"}});
+      out.gauge("ratatoskr_test_open", "open now", 1.5);
+    });
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), scope_->holdings().collectors);
+    std::vector<std::string> seen;
+    client.collect([&](const sdk::MetricSample& s) {
+      std::string line = std::string(s.type == sdk::MetricType::Counter ? "counter " : "gauge ") + std::string(s.name);
+      for (const auto& [k, v] : s.labels) line += " " + std::string(k) + "=" + std::string(v);
+      line += " " + std::to_string(s.value) + " (" + std::string(s.help) + ")";
+      seen.push_back(line);
+    });
+    CPPUNIT_ASSERT_EQUAL(std::size_t(3), seen.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("gauge ratatoskr_host_sample 7.000000 (the host's own)"), seen[0]);
+    CPPUNIT_ASSERT_EQUAL(std::string("counter ratatoskr_test_requests_total listener=a\"b 42.000000 (requests served)"), seen[1]);
+    CPPUNIT_ASSERT_EQUAL(std::string("gauge ratatoskr_test_open 1.500000 (open now)"), seen[2]);
+    CPPUNIT_ASSERT_EQUAL(1, calls);
+
+    // Another plugin's collector id is not this scope's to remove.
+    table<rtk_metrics_service>(RTK_METRICS_SERVICE_ID).remove_collector(
+        table<rtk_metrics_service>(RTK_METRICS_SERVICE_ID).metrics, 999);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), metrics_.size());
+
+    scope_->beforeStop();
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), metrics_.size());
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), scope_->holdings().collectors);
+    std::size_t after = 0;
+    client.collect([&](const sdk::MetricSample&) { ++after; });
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), after);  // the host's sample only
+    CPPUNIT_ASSERT_EQUAL(1, calls);
+    // A stopping plugin cannot add collectors again.
+    CPPUNIT_ASSERT_THROW(client.addCollector([](sdk::MetricWriter&) {}), Error);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), metrics_.size());
   }
 
   void identityRoundTrips() {
@@ -570,7 +612,7 @@ class PluginScopeTest : public CppUnit::TestFixture {
     refused(R"([1,2])", Errc::InvalidArgument, "object");
     refused(R"({"big":")" + std::string(17000, 'x') + "\"}", Errc::MessageTooLarge, "16384");
     // Another plugin cannot take this one's key.
-    PluginScope other("plugin-b", fake_, *composer_, Log());
+    PluginScope other("plugin-b", fake_, *composer_, metrics_, Log());
     sdk::NodeInfoClient otherInfo(*static_cast<const rtk_nodeinfo_service*>(other.table(RTK_NODEINFO_SERVICE_ID)));
     try {
       otherInfo.set(R"({"motd":"theirs"})");
@@ -626,6 +668,11 @@ class PluginScopeTest : public CppUnit::TestFixture {
 
   std::shared_ptr<test::FakeNode> fake_;
   std::unique_ptr<NodeInfoComposer> composer_;
+  MetricsRegistry metrics_{[](const rtk_metric_sink& out) {
+    rtk_metric_sample s{sizeof s, RTK_METRIC_GAUGE, sdk::toStr("ratatoskr_host_sample"), sdk::toStr("the host's own"),
+                        nullptr, 0, 7};
+    out.sample(out.ctx, &s);
+  }};
   std::unique_ptr<PluginScope> scope_;
   std::unique_ptr<sdk::NetworkClient> net_;
   std::unique_ptr<sdk::PeersClient> peers_;

@@ -42,6 +42,8 @@ inline json::Value encode(const PeerInfo& p) {
   v.set("tx_bytes", p.txBytes);
   v.set("rx_rate", p.rxRate);
   v.set("tx_rate", p.txRate);
+  v.set("rx_packets", p.rxPackets);
+  v.set("tx_packets", p.txPackets);
   v.set("uptime_ns", static_cast<long long>(nanos(p.uptime)));
   v.set("latency_ns", static_cast<long long>(nanos(p.latency)));
   v.set("last_error", p.lastError);
@@ -65,6 +67,9 @@ inline PeerInfo decodePeer(const json::Value& v) {
   p.txBytes = v.get("tx_bytes").asUint64();
   p.rxRate = v.get("rx_rate").asUint64();
   p.txRate = v.get("tx_rate").asUint64();
+  // Added after ABI 2.0's first release: absent from older providers (0 then).
+  if (v.contains("rx_packets")) p.rxPackets = v.get("rx_packets").asUint64();
+  if (v.contains("tx_packets")) p.txPackets = v.get("tx_packets").asUint64();
   p.uptime = std::chrono::nanoseconds(v.get("uptime_ns").asInt64());
   p.latency = std::chrono::nanoseconds(v.get("latency_ns").asInt64());
   p.lastError = v.get("last_error").asString();

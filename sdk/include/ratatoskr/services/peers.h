@@ -15,7 +15,9 @@
  * nanoseconds, times nanoseconds since the Unix epoch, 0: never):
  *   [{"uri","up","inbound","key","root","port","priority","cost","rx_bytes",
  *     "tx_bytes","rx_rate","tx_rate","uptime_ns","latency_ns","last_error",
- *     "last_error_time_ns"}]
+ *     "last_error_time_ns","rx_packets","tx_packets"}]
+ *   rx_packets / tx_packets (link frames, keepalives included) were appended
+ *   after 2.0; readers treat them as 0 when absent.
  */
 #ifndef RATATOSKR_SERVICES_PEERS_H
 #define RATATOSKR_SERVICES_PEERS_H

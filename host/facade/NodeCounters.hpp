@@ -1,0 +1,17 @@
+// rtk::nodeCounters — the layers' running totals under stable names, for
+// monitoring (rtk::Node::counters(); the metrics plugin turns each into
+// ratatoskr_<name>). Reads atomics, and the proto thread's totals through
+// one call to it. Any thread, while the core and the stack are running.
+#pragma once
+
+#include <vector>
+
+#include "core/node/Core.hpp"
+#include "netstack/Netstack.hpp"
+#include "ratatoskr/node_interface.hpp"
+
+namespace rtk {
+
+std::vector<NodeCounter> nodeCounters(core::node::Core& core, netstack::Netstack& stack);
+
+}  // namespace rtk
