@@ -50,8 +50,9 @@ class ForwardPlugin final : public sdk::Plugin {
     std::uint64_t mtu = network_->mtu();
     std::size_t largest = mtu > 48 && mtu <= 65535 ? static_cast<std::size_t>(mtu - 48) : 65535 - 48;
     std::size_t maxPacket = settings_.udpMaxPacketSize ? std::min(settings_.udpMaxPacketSize, largest) : largest;
-    context_ = std::make_unique<ForwardContext>(*network_, diagnostics_.get(), settings_, log_, reaper_, maxPacket);
-    reaper_.start();
+    reaper_ = std::make_unique<Reaper>();
+    reaper_->start();
+    context_ = std::make_unique<ForwardContext>(*network_, diagnostics_.get(), settings_, log_, *reaper_, maxPacket);
     try {
       for (const Mapping& m : settings_.mappings) {
         if (isTcp(m.direction)) forwarders_.push_back(std::make_unique<TcpForwarder>(*context_, m));
@@ -78,8 +79,9 @@ class ForwardPlugin final : public sdk::Plugin {
     context_->cancel.cancel();
     for (auto& f : forwarders_) f->stop();
     forwarders_.clear();
-    reaper_.stop();
+    reaper_->stop();
     context_.reset();
+    reaper_.reset();
   }
 
   json::Value snapshot() const {
@@ -116,7 +118,7 @@ class ForwardPlugin final : public sdk::Plugin {
   std::unique_ptr<sdk::NetworkClient> network_;
   std::unique_ptr<sdk::AdminClient> admin_;
   std::unique_ptr<sdk::DiagnosticsClient> diagnostics_;
-  Reaper reaper_;
+  std::unique_ptr<Reaper> reaper_;
   std::unique_ptr<ForwardContext> context_;
   std::vector<std::unique_ptr<Forwarder>> forwarders_;
 };

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <vector>
 
-#include "NamedThread.hpp"
+#include "ratatoskr/thread.hpp"
 
 namespace rtk::plugins::forward {
 
@@ -42,7 +42,7 @@ class Reaper {
   std::condition_variable wake_;
   std::vector<std::shared_ptr<Retiring>> finished_;
   bool stopping_ = false;
-  NamedThread thread_;
+  Thread thread_;
 };
 
 }  // namespace rtk::plugins::forward

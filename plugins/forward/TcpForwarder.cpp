@@ -38,8 +38,13 @@ TcpForwarder::~TcpForwarder() { stop(); }
 
 void TcpForwarder::start() {
   acceptThread_.start("rtk-fwd-accept", [this] {
-    if (hostListener_) acceptHostLoop();
-    else acceptYggLoop();
+    try {
+      if (hostListener_) acceptHostLoop();
+      else acceptYggLoop();
+    } catch (const std::exception& e) {
+      Counters::add(counters_.terminalErrors);
+      ctx_.log.error(name_, ": accepting stopped: ", e.what());
+    }
   });
 }
 
@@ -134,7 +139,17 @@ void TcpForwarder::admit(std::unique_ptr<Stream> accepted, const std::string& fr
     relays_.emplace(id, relay);
   }
   ctx_.log.debug(relay->name(), ": accepted");
-  relay->start(std::move(dial), [this, id](const std::shared_ptr<TcpRelay>& r) { finished(id, r); });
+  try {
+    relay->start(std::move(dial), [this, id](const std::shared_ptr<TcpRelay>& r) { finished(id, r); });
+  } catch (const Error& e) {
+    ctx_.log.warn(relay->name(), ": ", e.what());
+    relay->abort();
+    Counters::sub(counters_.active);
+    ctx_.activeTcp.fetch_sub(1);
+    std::lock_guard lock(mutex_);
+    relays_.erase(id);
+    if (relays_.empty()) allFinished_.notify_all();
+  }
 }
 
 void TcpForwarder::finished(std::uint64_t id, const std::shared_ptr<TcpRelay>& relay) {

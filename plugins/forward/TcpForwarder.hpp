@@ -25,7 +25,7 @@
 #include "Forwarder.hpp"
 #include "HostSocket.hpp"
 #include "Mapping.hpp"
-#include "NamedThread.hpp"
+#include "ratatoskr/thread.hpp"
 #include "TcpRelay.hpp"
 
 namespace rtk::plugins::forward {
@@ -56,7 +56,7 @@ class TcpForwarder final : public Forwarder {
   std::unique_ptr<Listener> yggListener_;  // RemoteTCP
   Counters counters_;
   RateLimit overLimitWarning_, deniedWarning_;
-  NamedThread acceptThread_;
+  Thread acceptThread_;
 
   mutable std::mutex mutex_;
   std::condition_variable allFinished_;

@@ -33,14 +33,14 @@ void TcpRelay::start(Dial dial, Done done) {
   done_ = std::move(done);
   touch();
   running_ = 1;
-  in_.start("rtk-fwd-in", [this, dial = std::move(dial)]() mutable { runIn(std::move(dial)); });
+  in_.start("rtk-fwd-in", [this, dial = std::move(dial)]() mutable { runIn(std::move(dial)); });  // throws Errc::Io
 }
 
 void TcpRelay::runIn(Dial dial) {
   std::unique_ptr<Stream> mapped;
   try {
     mapped = dial();
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     bool stopped;
     {
       std::lock_guard lock(mutex_);
@@ -67,12 +67,27 @@ void TcpRelay::runIn(Dial dial) {
     running_ = 2;
   }
   touch();
-  out_.start("rtk-fwd-out", [this] {
-    copy(*mapped_, *accepted_, Flow::Out);
+  try {
+    out_.start("rtk-fwd-out", [this] {
+      copyGuarded(*mapped_, *accepted_, Flow::Out);
+      leave();
+    });
+  } catch (const Error& e) {
+    fail(e.what());
+    leave();  // for the direction that never started
     leave();
-  });
-  copy(*accepted_, *mapped_, Flow::In);
+    return;
+  }
+  copyGuarded(*accepted_, *mapped_, Flow::In);
   leave();
+}
+
+void TcpRelay::copyGuarded(Stream& from, Stream& to, Flow flow) {
+  try {
+    copy(from, to, flow);
+  } catch (const std::exception& e) {
+    fail(std::string("unexpected: ") + e.what());
+  }
 }
 
 void TcpRelay::touch() { lastActivityNs_.store(steadyNowNs(), std::memory_order_relaxed); }

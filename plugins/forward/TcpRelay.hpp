@@ -27,7 +27,7 @@
 #include <string>
 
 #include "Counters.hpp"
-#include "NamedThread.hpp"
+#include "ratatoskr/thread.hpp"
 #include "Reaper.hpp"
 #include "Stream.hpp"
 #include "ratatoskr/log.hpp"
@@ -48,6 +48,7 @@ class TcpRelay final : public Retiring, public std::enable_shared_from_this<TcpR
   TcpRelay(std::unique_ptr<Stream> accepted, std::string name, Timeouts timeouts, Counters& counters, Log log);
   ~TcpRelay() override;
 
+  // Throws rtk::Error(Errc::Io) when no thread can be started (nothing runs then).
   void start(Dial dial, Done done);
   void abort();
   void joinThreads() override;
@@ -57,6 +58,7 @@ class TcpRelay final : public Retiring, public std::enable_shared_from_this<TcpR
   enum class Flow { In, Out };
   void runIn(Dial dial);
   void copy(Stream& from, Stream& to, Flow flow);
+  void copyGuarded(Stream& from, Stream& to, Flow flow);  // copy(), and anything unexpected ends the relay
   // Called by each direction's thread as it leaves; the last one finishes.
   void leave();
   void fail(const std::string& why);
@@ -78,7 +80,7 @@ class TcpRelay final : public Retiring, public std::enable_shared_from_this<TcpR
   std::atomic<bool> halfClosed_{false};
   std::atomic<bool> ending_{false};
   std::atomic<std::int64_t> lastActivityNs_{0};
-  NamedThread in_, out_;
+  Thread in_, out_;
 };
 
 }  // namespace rtk::plugins::forward

@@ -24,7 +24,14 @@ UdpForwarder::UdpForwarder(ForwardContext& context, Mapping mapping)
 UdpForwarder::~UdpForwarder() { stop(); }
 
 void UdpForwarder::start() {
-  receiveThread_.start("rtk-fwd-recv", [this] { receiveLoop(); });
+  receiveThread_.start("rtk-fwd-recv", [this] {
+    try {
+      receiveLoop();
+    } catch (const std::exception& e) {
+      Counters::add(counters_.terminalErrors);
+      ctx_.log.error(name_, ": receiving stopped: ", e.what());
+    }
+  });
 }
 
 void UdpForwarder::stop() {
@@ -77,7 +84,18 @@ std::shared_ptr<UdpSession> UdpForwarder::sessionFor(const ClientAddress& from) 
   Counters::add(counters_.sessions);
   Counters::add(counters_.active);
   ctx_.log.debug(name_, ": session for ", from.key, " opened");
-  session->start([this](const std::shared_ptr<UdpSession>& s) { sessionEnded(s); });
+  try {
+    session->start([this](const std::shared_ptr<UdpSession>& s) { sessionEnded(s); });
+  } catch (const Error& e) {
+    ctx_.log.warn(name_, ": session for ", from.key, ": ", e.what());
+    session->close();
+    Counters::sub(counters_.active);
+    ctx_.activeUdp.fetch_sub(1);
+    std::lock_guard lock(mutex_);
+    sessions_.erase(from.key);
+    if (sessions_.empty()) allEnded_.notify_all();
+    return nullptr;
+  }
   return session;
 }
 

@@ -24,7 +24,7 @@
 #include "ForwardContext.hpp"
 #include "Forwarder.hpp"
 #include "Mapping.hpp"
-#include "NamedThread.hpp"
+#include "ratatoskr/thread.hpp"
 
 namespace rtk::plugins::forward {
 
@@ -53,7 +53,7 @@ class UdpForwarder final : public Forwarder {
   std::unique_ptr<DatagramFront> front_;
   Counters counters_;
   RateLimit overLimitWarning_, deniedWarning_, dialWarning_;
-  NamedThread receiveThread_;
+  Thread receiveThread_;
 
   mutable std::mutex mutex_;
   std::condition_variable allEnded_;

@@ -49,7 +49,7 @@ void UdpSession::run() {
     try {
       TimePoint last{std::chrono::nanoseconds(lastActivityNs_.load(std::memory_order_relaxed))};
       n = upstream_->receive(buffer.data(), buffer.size(), TimePoint(last + limits_.timeout));
-    } catch (const Error&) {
+    } catch (const std::exception&) {
       break;  // closed (stop, or the forwarder replaced us) or the socket failed
     }
     if (!n) {

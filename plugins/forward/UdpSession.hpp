@@ -15,7 +15,7 @@
 
 #include "Counters.hpp"
 #include "DatagramEnds.hpp"
-#include "NamedThread.hpp"
+#include "ratatoskr/thread.hpp"
 #include "Reaper.hpp"
 
 namespace rtk::plugins::forward {
@@ -33,6 +33,7 @@ class UdpSession final : public Retiring, public std::enable_shared_from_this<Ud
              Counters& counters);
   ~UdpSession() override;
 
+  // Throws rtk::Error(Errc::Io) when no thread can be started.
   void start(Ended ended);
   // One datagram from the client to the service; false when it was dropped.
   bool forward(const std::uint8_t* data, std::size_t size);
@@ -53,7 +54,7 @@ class UdpSession final : public Retiring, public std::enable_shared_from_this<Ud
   Counters& counters_;
   Ended ended_;
   std::atomic<std::int64_t> lastActivityNs_{0};
-  NamedThread thread_;
+  Thread thread_;
 };
 
 }  // namespace rtk::plugins::forward
