@@ -25,4 +25,8 @@ NodeFactory defaultNodeFactory() {
   };
 }
 
+NodeInfoPreview defaultNodeInfoPreview() {
+  return [](std::string_view nodeInfoJson, bool privacy) { return Node::publishedNodeInfo(nodeInfoJson, privacy); };
+}
+
 }  // namespace rtk::host

@@ -5,7 +5,11 @@
 //   ratatoskr [--config FILE] [--plugin-dir DIR]... [--log-level LEVEL] [--log-format FORMAT]
 //   ratatoskr --genconf [FILE]
 //   ratatoskr --print-config [--show-secrets] [--config FILE]
+//   ratatoskr ask TARGET [--json] [--admin ENDPOINT] [--config FILE] [--timeout MS]
 //   ratatoskr --version | --help
+//
+// `ask` is a client of a running host (host/cli/AskCommand.hpp): it asks
+// that host's ninfo plugin, through the admin socket, for a node's NodeInfo.
 //
 // Exit status: 0 after a clean stop, 64 bad usage, 78 bad conf (including an
 // enabled module no plugin provides), 70 when a lifecycle step failed at run
@@ -27,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/AskCommand.hpp"
 #include "config/ConfParser.hpp"
 #include "config/ConfWriter.hpp"
 #include "ratatoskr/abi.h"
@@ -140,7 +145,10 @@ class HostApplication final : public Poco::Util::ServerApplication {
     formatter.setUsage("[OPTIONS]");
     formatter.setHeader(
         "Runs a Yggdrasil 0.5 node with a userspace TCP/UDP stack from a conf file, and the plugins it enables.");
-    formatter.setFooter("The conf file is JSON with comments; `--genconf` writes a commented one to start from.");
+    formatter.setFooter(
+        "The conf file is JSON with comments; `--genconf` writes a commented one to start from.\n"
+        "`ratatoskr ask TARGET [--json] [--admin ENDPOINT] [--config FILE] [--timeout MS]` asks a running host's "
+        "ninfo plugin for a node's NodeInfo (TARGET: a key, <key>.pk.ygg, [address]:port or an address).");
     formatter.format(std::cout);
     return EXIT_OK;
   }
@@ -204,7 +212,7 @@ class HostApplication final : public Poco::Util::ServerApplication {
               config.sourcePath.empty() ? std::string("built-in defaults (no conf file)") : config.sourcePath);
     try {
       runtime_ = std::make_unique<rtk::host::HostRuntime>(std::move(config), logger_, rtk::host::defaultNodeFactory(),
-                                                          RTK_VERSION);
+                                                          RTK_VERSION, rtk::host::defaultNodeInfoPreview());
     } catch (const rtk::Error& e) {
       log_.error(e.what());
       exitCode_ = EXIT_SOFTWARE;
@@ -288,6 +296,9 @@ class HostApplication final : public Poco::Util::ServerApplication {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "ask") {
+    return rtk::host::cli::askMain(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
+  }
   HostApplication app;
   try {
     app.init(argc, argv);

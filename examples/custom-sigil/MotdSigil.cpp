@@ -1,6 +1,8 @@
 // motd-sigil: publishes a message of the day in the node's NodeInfo,
 //   {"motd": {"text": "...", "lang": "en"}}
-// and recognises the same block in other nodes' NodeInfo.
+// and recognises the same block in other nodes' NodeInfo. With
+// "Publish": false it only reads other nodes' motd (a parse-only sigil: no
+// key and no metadata entry of its own), and Text may be left out.
 #include <string>
 
 #include <ratatoskr/sigil.hpp>
@@ -17,9 +19,9 @@ class MotdSigil final : public rtk::sdk::Sigil {
         "type": "object",
         "properties": {
           "Text": {"type": "string", "minLength": 1, "maxLength": 256},
-          "Lang": {"type": "string", "minLength": 2, "maxLength": 8, "default": "en"}
+          "Lang": {"type": "string", "minLength": 2, "maxLength": 8, "default": "en"},
+          "Publish": {"type": "boolean", "default": true}
         },
-        "required": ["Text"],
         "additionalProperties": false
       })"};
 
@@ -27,8 +29,15 @@ class MotdSigil final : public rtk::sdk::Sigil {
   // the plugin's name is how the conf enables it.
   explicit MotdSigil(rtk::sdk::Host& host)
       : Sigil(host, "motd", {"motd"}),
-        text_(host.config().get("Text").asString()),
-        lang_(host.config().get("Lang").asString()) {}
+        text_(host.config().contains("Text") ? host.config().get("Text").asString() : ""),
+        lang_(host.config().get("Lang").asString()) {
+    if (!host.config().get("Publish").asBool()) {
+      setParseOnly();
+    } else if (text_.empty()) {
+      // The schema cannot say "required unless Publish is false".
+      throw rtk::Error(rtk::Errc::Config, "Modules." + host.pluginName() + ".Text: required unless Publish is false");
+    }
+  }
 
   rtk::json::Value params() const override {
     rtk::json::Value block = rtk::json::Value::object();

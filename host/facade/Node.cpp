@@ -12,6 +12,7 @@
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/node/Core.hpp"
 #include "core/node/NodeKey.hpp"
+#include "core/proto/NodeInfo.hpp"
 #include "netstack/Netstack.hpp"
 #include "ratatoskr/error.hpp"
 
@@ -356,6 +357,10 @@ std::string Node::nodeInfo() const { return impl_->core->proto().nodeInfo(); }
 void Node::setNodeInfo(std::string_view json) {
   impl_->throwIfClosed();
   impl_->core->proto().setNodeInfo(json);
+}
+
+std::string Node::publishedNodeInfo(std::string_view nodeInfoJson, bool privacy) {
+  return core::proto::NodeInfo::preview(nodeInfoJson, privacy);
 }
 
 void Node::queryRemote(RemoteQuery query, const PublicKey& key, std::chrono::milliseconds timeout,

@@ -11,11 +11,13 @@ std::string HostRuntime::installedPluginDirectory() { return RTK_INSTALLED_PLUGI
 
 const std::vector<std::string>& HostRuntime::coreServices() { return PluginScope::serviceIds(); }
 
-HostRuntime::HostRuntime(HostConfig config, std::shared_ptr<const Logger> logger, NodeFactory factory, std::string hostVersion)
+HostRuntime::HostRuntime(HostConfig config, std::shared_ptr<const Logger> logger, NodeFactory factory, std::string hostVersion,
+                         NodeInfoPreview preview)
     : config_(std::move(config)),
       logger_(std::move(logger)),
       factory_(std::move(factory)),
       hostVersion_(std::move(hostVersion)),
+      preview_(std::move(preview)),
       plugins_(std::make_unique<PluginManager>(registry_, Log(logger_, "plugins"), hostVersion_)),
       metrics_(std::make_unique<HostMetrics>(*plugins_, lifecycle_, hostVersion_)) {
   if (!factory_) throw Error(Errc::InvalidArgument, "host: no node factory");
@@ -52,15 +54,30 @@ void HostRuntime::startNode() {
     for (const auto& entry : registry_.findAll(RTK_SIGIL_SERVICE_ID))
       if (entry.provider == p->name()) sources.push_back(SigilSource{p->name(), static_cast<const rtk_sigil_service*>(entry.table)});
   }
-  std::size_t budget = RTK_NODEINFO_MAX_BYTES - (config_.node.nodeInfoPrivacy ? 0 : kBuildInfoReserve);
-  auto assembly = SigilAssembler::assemble(config_.node.nodeInfo, sources, hostVersion_, budget);
+  SigilAssembler::Options options;
+  options.baseNodeInfo = config_.node.nodeInfo;
+  options.baseOrigin = config_.sourcePath.empty() ? std::string("the built-in defaults") : config_.sourcePath;
+  options.hostVersion = hostVersion_;
+  options.budgetBytes = RTK_NODEINFO_MAX_BYTES;
+  if (preview_) {
+    options.published = [this](const std::string& text) { return preview_(text, config_.node.nodeInfoPrivacy); };
+  }
+  auto assembly = SigilAssembler::assemble(sources, options);
+  // Each refusal is an error line naming the sigil and why (PluginManager::fail).
   for (const auto& [plugin, reason] : assembly.refused) {
     if (Plugin* p = plugins_->find(plugin)) plugins_->fail(*p, p->path() + ": " + reason);
   }
-  if (!assembly.published.empty()) {
-    std::string names;
-    for (const auto& n : assembly.published) names += (names.empty() ? "" : ", ") + n;
-    log.info("NodeInfo: ", assembly.nodeInfo.size(), " bytes with sigils ", names);
+  for (const auto& warning : assembly.warnings) log.warn(warning);
+  auto listed = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  };
+  if (!sources.empty()) {
+    log.info("NodeInfo: ", assembly.publishedBytes, " of ", RTK_NODEINFO_MAX_BYTES, " bytes as published; sigils: ",
+             assembly.published.empty() ? std::string("none") : listed(assembly.published),
+             assembly.parseOnly.empty() ? std::string() : "; parse-only: " + listed(assembly.parseOnly),
+             assembly.refused.empty() ? std::string() : "; " + std::to_string(assembly.refused.size()) + " refused (reasons above)");
   }
   nodeInfo_ = assembly.nodeInfo;
   nodeInfoOwners_ = assembly.owners;

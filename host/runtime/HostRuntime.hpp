@@ -7,7 +7,9 @@
 //   startPlugins()     "plugins": discover *.so files, select the enabled
 //                      ones (settings validated, dependencies resolved),
 //                      load and start the sigils.
-//   startNode()        "node": assemble NodeInfo (conf + sigil fragments),
+//   startNode()        "node": assemble NodeInfo (conf + sigil fragments,
+//                      SigilAssembler; a refused sigil is stopped and its
+//                      reason logged as an error, the others go on),
 //                      create the node through the NodeFactory, log its
 //                      address, subnet, key and what is not running, and
 //                      register its services (network, peers, admin,
@@ -47,15 +49,15 @@ class HostRuntime {
  public:
   // The provider name the node's services are registered under.
   static constexpr const char* kCoreProvider = CoreServices::kProvider;
-  // Bytes of the NodeInfo budget kept free for the build keys the core adds
-  // unless NodeInfoPrivacy is on.
-  static constexpr std::size_t kBuildInfoReserve = 256;
-
   // Where `cmake --install` puts plugins (RTK_PLUGIN_INSTALL_DIR under the
   // install prefix); the host searches it when no directory is configured.
   static std::string installedPluginDirectory();
 
-  HostRuntime(HostConfig config, std::shared_ptr<const Logger> logger, NodeFactory factory, std::string hostVersion);
+  // preview: what the node will publish for a NodeInfo (its build keys), to
+  // size NodeInfo with the sigils exactly; unset: the text as it is (a node
+  // that adds nothing, as the tests' fakes).
+  HostRuntime(HostConfig config, std::shared_ptr<const Logger> logger, NodeFactory factory, std::string hostVersion,
+              NodeInfoPreview preview = {});
   ~HostRuntime();
   HostRuntime(const HostRuntime&) = delete;
   HostRuntime& operator=(const HostRuntime&) = delete;
@@ -99,6 +101,7 @@ class HostRuntime {
   std::shared_ptr<const Logger> logger_;
   NodeFactory factory_;
   std::string hostVersion_;
+  NodeInfoPreview preview_;
   ServiceRegistry registry_;
   NodeInstance instance_;
   std::string nodeInfo_;

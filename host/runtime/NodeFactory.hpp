@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ratatoskr/log.hpp"
@@ -35,5 +36,14 @@ struct NodeInstance {
 using NodeFactory = std::function<NodeInstance(const NodeConfig& config, const Log& log)>;
 
 NodeFactory defaultNodeFactory();
+
+// What a node the factory makes would publish as NodeInfo for a NodeInfo
+// text and NodeInfoPrivacy flag: the same object with the build keys the
+// node adds, written as it writes it, however large. The host sizes NodeInfo
+// with it before the node exists. defaultNodeInfoPreview() is the real
+// node's (rtk::Node::publishedNodeInfo); tests pass their fake node's.
+using NodeInfoPreview = std::function<std::string(std::string_view nodeInfoJson, bool privacy)>;
+
+NodeInfoPreview defaultNodeInfoPreview();
 
 }  // namespace rtk::host

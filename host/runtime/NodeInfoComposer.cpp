@@ -41,7 +41,8 @@ void NodeInfoComposer::checkOwnership(const std::string& plugin, const json::Val
     std::string what = "nodeinfo: \"" + plugin + "\" cannot publish \"" + key + "\": ";
     if (reservedKey(key)) throw Error(Errc::InvalidArgument, what + "the key is reserved for the node");
     if (!allowNull && object.get(key).isNull()) throw Error(Errc::InvalidArgument, what + "null is not a value (use patch to withdraw)");
-    if (base_.contains(key)) {
+    // A sigil's keys are its own also when its fragment leaves them out.
+    if (base_.contains(key) || baseOwners_.contains(key)) {
       auto owner = baseOwners_.find(key);
       throw Error(Errc::AlreadyExists, what + "it is owned by " + (owner == baseOwners_.end() ? "the conf's NodeInfo" : owner->second));
     }

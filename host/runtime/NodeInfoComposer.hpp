@@ -31,7 +31,8 @@ namespace rtk::host {
 class NodeInfoComposer {
  public:
   // baseJson: the NodeInfo the node was created with (a JSON object).
-  // baseOwners: who owns each base key ("the conf's NodeInfo", "sigil info").
+  // baseOwners: who owns each base key ("the conf's NodeInfo", "sigil info"),
+  // and each key a sigil owns but does not set (no plugin may publish it).
   NodeInfoComposer(std::shared_ptr<NodeInfoInterface> node, std::string baseJson,
                    std::map<std::string, std::string> baseOwners, Log log);
 

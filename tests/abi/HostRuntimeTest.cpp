@@ -92,9 +92,11 @@ class HostRuntimeTest : public CppUnit::TestFixture {
     rt.startNode();
     const Plugin* sigil = byName(rt, "fixture-sigil");
     CPPUNIT_ASSERT(sigil->state() == PluginState::StartFailed);
-    CPPUNIT_ASSERT_EQUAL(kDir + "/sigil.so: sigil \"fixture\" (plugin \"fixture-sigil\"): key \"fixture\" is already set by the conf's NodeInfo",
+    CPPUNIT_ASSERT_EQUAL(kDir + "/sigil.so: sigil \"fixture\" (plugin \"fixture-sigil\"): key \"fixture\" is owned both by "
+                                 "NodeInfo.fixture in test.conf and by this sigil — keep only one",
                          sigil->reason());
-    CPPUNIT_ASSERT_EQUAL(std::string(R"({"fixture":"mine"})"), seenConfig_.nodeInfo);
+    // A sigil was enabled, none published: the metadata says so (as Go).
+    CPPUNIT_ASSERT_EQUAL(std::string(R"({"fixture":"mine","ratatoskr":"[] v0.1.0"})"), seenConfig_.nodeInfo);
   }
 
   void missingEnabledPluginIsAConfigError() {

@@ -144,8 +144,9 @@ class OutOfTreeTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(R"({"greeting":"hej","name":")" + pkName + R"(","address":")" + addressText + R"(","sigils":["motd"]})",
                            fake->adminHandlers().at("hello")("{}"));
 
-      auto assembly = SigilAssembler::assemble("{}", {SigilSource{"motd-sigil", registry.get<rtk_sigil_service>(RTK_SIGIL_SERVICE_ID)}},
-                                               "0.1.0", RTK_NODEINFO_MAX_BYTES);
+      SigilAssembler::Options options;
+      options.hostVersion = "0.1.0";
+      auto assembly = SigilAssembler::assemble({SigilSource{"motd-sigil", registry.get<rtk_sigil_service>(RTK_SIGIL_SERVICE_ID)}}, options);
       CPPUNIT_ASSERT_EQUAL(std::string(R"({"motd":{"text":"welcome","lang":"en"},"ratatoskr":"[motd] v0.1.0"})"), assembly.nodeInfo);
 
       manager.stop(RTK_PLUGIN_COMPONENT);

@@ -1,5 +1,7 @@
 #include "core/proto/NodeInfo.hpp"
 
+#include <optional>
+
 #include "core/proto/BuildInfo.hpp"
 #include "core/proto/Json.hpp"
 #include "ratatoskr/error.hpp"
@@ -28,8 +30,8 @@ void toGoValues(json::Var& v) {
 }
 
 // The object with the build keys added (unless privacy), written compact;
-// `tooLarge` is the code for a result over the limit.
-std::string finish(json::ObjectPtr info, bool privacy, Errc tooLarge) {
+// `tooLarge` is the code for a result over the limit (none: no limit).
+std::string finish(json::ObjectPtr info, bool privacy, std::optional<Errc> tooLarge) {
   json::Var root = info;
   toGoValues(root);
   if (!privacy) {
@@ -39,13 +41,12 @@ std::string finish(json::ObjectPtr info, bool privacy, Errc tooLarge) {
     info->set("buildarch", std::string(kBuildArch));
   }
   std::string out = json::write(info);
-  if (out.size() > NodeInfo::kMaxBytes) throw Error(tooLarge, "NodeInfo exceeds max length of 16384 bytes");
+  if (tooLarge && out.size() > NodeInfo::kMaxBytes) throw Error(*tooLarge, "NodeInfo exceeds max length of 16384 bytes");
   return out;
 }
 
-}  // namespace
-
-std::string NodeInfo::build(std::string_view configJson, bool privacy) {
+// The conf's NodeInfo text as an object ("", whitespace and null: empty).
+json::ObjectPtr parseConfigured(std::string_view configJson) {
   if (configJson.find_first_not_of(" \t\r\n") == std::string_view::npos) configJson = "{}";
 
   json::Var parsed;
@@ -60,7 +61,17 @@ std::string NodeInfo::build(std::string_view configJson, bool privacy) {
       throw Error(Errc::Config, std::string("NodeInfo: must be a JSON object, not ") + json::kindName(parsed));
     info = json::object(json::Order::Sorted);  // null: no NodeInfo configured
   }
-  return finish(info, privacy, Errc::Config);
+  return info;
+}
+
+}  // namespace
+
+std::string NodeInfo::build(std::string_view configJson, bool privacy) {
+  return finish(parseConfigured(configJson), privacy, Errc::Config);
+}
+
+std::string NodeInfo::preview(std::string_view configJson, bool privacy) {
+  return finish(parseConfigured(configJson), privacy, std::nullopt);
 }
 
 std::string NodeInfo::buildAtRunTime(std::string_view userJson, bool privacy) {

@@ -27,6 +27,10 @@ class NodeInfo {
   // "NodeInfo exceeds max length of 16384 bytes" when the result is larger
   // than kMaxBytes (the same limit and wording as yggdrasil).
   static std::string build(std::string_view configJson, bool privacy);
+  // build() without the size check: what the node would publish, however
+  // large, so that a caller can tell by how much it is over kMaxBytes (the
+  // host sizes NodeInfo with its sigils this way before creating the node).
+  static std::string preview(std::string_view configJson, bool privacy);
 
   // setNodeInfo's rules for the same result: `userJson` must be a JSON
   // object (Errc::InvalidArgument otherwise, "", "null" and invalid JSON

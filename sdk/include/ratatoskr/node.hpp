@@ -159,6 +159,13 @@ class RTK_API Node : public NodeInterface {
   // ---- NodeInfoInterface ----
   std::string nodeInfo() const override;
   void setNodeInfo(std::string_view json) override;
+  // The NodeInfo a node created with NodeConfig::nodeInfo = `nodeInfoJson`
+  // and NodeConfig::nodeInfoPrivacy = `privacy` publishes: the object with
+  // the build keys added unless privacy is on, written as the node writes
+  // it. Not limited to 16384 bytes (create() refuses a larger one), so a
+  // caller can tell by how much it is over. Errc::Config when the text is
+  // not a JSON object. Any thread.
+  static std::string publishedNodeInfo(std::string_view nodeInfoJson, bool privacy);
 
   // ---- facade ----
   NodeSnapshot snapshot() const;

@@ -7,14 +7,23 @@
  * fragment and assembles NodeInfo from the conf's "NodeInfo" plus the
  * fragments plus a metadata key
  *     "ratatoskr": "[<sigil names, sorted, comma-separated>] v<host version>"
- * naming exactly the sigils whose fragment was published. A fragment is
- * published whole or not at all: a fragment that is not a JSON object, holds
- * a key the sigil does not own, collides with a key already present, or
- * would push NodeInfo over its 16 KiB budget is refused (the plugin is
- * stopped, with that reason) and the sigil is left out of the metadata.
+ * naming exactly the sigils whose fragment was published (at most 64). A
+ * fragment is published whole or not at all: a sigil whose fragment is not
+ * a JSON object or holds a key it does not own, that owns a key the conf's
+ * NodeInfo or another sigil owns, that would be the 65th, or whose fragment
+ * would push NodeInfo over its 16 KiB budget (build keys included) is
+ * refused (the plugin is stopped, with that reason, logged as an error) and
+ * left out of the metadata. The names "info", "public", "inet" and
+ * "services" are the built-in sigils': another sigil may use one only with
+ * exactly its keys and a fragment its rules accept.
  *
  * The same table parses other nodes' NodeInfo: match() says whether a
  * foreign object holds a valid fragment of this sigil, parse() extracts it.
+ *
+ * A parse-only sigil (params == NULL) publishes nothing and is not listed
+ * in the metadata: it is there to read other nodes' NodeInfo (for ninfo,
+ * found with each_service). Its name must not be a built-in one and must be
+ * unique among sigils; its keys may overlap anything.
  *
  * Several plugins provide "ratatoskr.sigil/1": get_service() returns the
  * first, each_service() visits them all (declare the id as an optional
@@ -44,7 +53,8 @@ typedef struct rtk_sigil_service {
   /* The top-level NodeInfo keys this sigil owns, NULL-terminated, non-empty. */
   const char* const* keys;
   /* Writes this node's fragment: a JSON object whose keys are a subset of
-   * `keys` ({} when there is nothing to publish). */
+   * `keys` ({} when there is nothing to publish). NULL: a parse-only sigil
+   * (above); a host older than parse-only sigils refuses such a table. */
   rtk_status (*params)(void* ctx, rtk_sink* json, rtk_sink* error);
   /* 1 when the foreign NodeInfo object holds a complete, valid fragment of
    * this sigil; 0 otherwise (also for malformed JSON). Never fails. */

@@ -30,6 +30,11 @@
 // data; parse() returns the owned keys of a matching NodeInfo. params(),
 // match() and parse() may be called from any thread concurrently, so they
 // must only read.
+//
+// A parse-only sigil reads other nodes' NodeInfo and publishes nothing
+// (not even a metadata entry): call setParseOnly() in the constructor, e.g.
+// from a setting ("Publish": false, see examples/custom-sigil). The host
+// then never calls params().
 #pragma once
 
 #include <string>
@@ -61,6 +66,8 @@ class Sigil : public Plugin {
 
   const std::string& sigilName() const noexcept { return name_; }
   const std::vector<std::string>& ownedKeys() const noexcept { return keys_; }
+  // Whether the host publishes this sigil's fragment (see setParseOnly).
+  bool publishes() const noexcept { return table_.params != nullptr; }
 
   // This node's fragment: an object with owned keys only ({} for none).
   virtual json::Value params() const = 0;
@@ -77,6 +84,11 @@ class Sigil : public Plugin {
   const void* service(std::string_view id) override {
     return id == RTK_SIGIL_SERVICE_ID ? &table_ : nullptr;
   }
+
+ protected:
+  // Parse-only: read other nodes' NodeInfo, publish nothing. Call from the
+  // constructor (before the host sees the table).
+  void setParseOnly(bool parseOnly = true) noexcept { table_.params = parseOnly ? nullptr : &callParams; }
 
  private:
   static rtk_status callParams(void* ctx, rtk_sink* json, rtk_sink* error) noexcept {

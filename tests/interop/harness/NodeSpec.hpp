@@ -22,6 +22,10 @@ struct NodeSpec {
   std::string logLevel = "info";               // yggdrasil -loglevel
   Poco::JSON::Object::Ptr plugins;             // our node: "Plugins" section (null: omitted)
   Poco::JSON::Object::Ptr modules;             // our node: "Modules" section (null: omitted)
+  // Our node only: run the host as the systemd unit does (packaging/systemd):
+  // this uid and gid, no capabilities, no new privileges, umask 0077, the
+  // conf readable by that user alone, journal log format. 0: as the caller.
+  unsigned runAsUid = 0;
 };
 
 // The NodeInfo a node announces: spec.nodeInfo, or {"name": spec.name}.

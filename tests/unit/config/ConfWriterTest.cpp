@@ -85,7 +85,9 @@ class ConfWriterTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("none"), c.node.adminListen);
     for (const auto& l : c.node.listen)
       CPPUNIT_ASSERT_MESSAGE(l, l.find("127.0.0.1") != std::string::npos || l.find("[::1]") != std::string::npos);
-    CPPUNIT_ASSERT((c.plugins.enabled == std::vector<std::string>{"status"}));
+    // metrics listens on loopback only (interop_metrics checks it with ss).
+    CPPUNIT_ASSERT((c.plugins.enabled == std::vector<std::string>{"status", "metrics"}));
+    CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:9101"), c.modules.at("metrics").get("Listen").asString());
   }
 };
 

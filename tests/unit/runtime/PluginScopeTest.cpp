@@ -75,8 +75,9 @@ class PluginScopeTest : public CppUnit::TestFixture {
  public:
   void setUp() override {
     fake_ = std::make_shared<test::FakeNode>();
-    composer_ = std::make_unique<NodeInfoComposer>(fake_, R"({"name":"conf-name"})",
-                                                   std::map<std::string, std::string>{{"name", "the conf's NodeInfo"}}, Log());
+    composer_ = std::make_unique<NodeInfoComposer>(
+        fake_, R"({"name":"conf-name"})",
+        std::map<std::string, std::string>{{"name", "the conf's NodeInfo"}, {"location", "sigil \"info\""}}, Log());
     scope_ = std::make_unique<PluginScope>("plugin-a", fake_, *composer_, metrics_, Log());
     makeClients();
   }
@@ -607,6 +608,8 @@ class PluginScopeTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(before, fake_->nodeInfo());
     };
     refused(R"({"name":"mine"})", Errc::AlreadyExists, "the conf's NodeInfo");
+    // A key a sigil owns but leaves out of its fragment is still the sigil's.
+    refused(R"({"location":"x"})", Errc::AlreadyExists, "sigil \"info\"");
     refused(R"({"buildname":"x"})", Errc::InvalidArgument, "reserved");
     refused(R"({"ratatoskr":"x"})", Errc::InvalidArgument, "reserved");
     refused(R"([1,2])", Errc::InvalidArgument, "object");

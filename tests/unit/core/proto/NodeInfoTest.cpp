@@ -35,6 +35,7 @@ class NodeInfoTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(emptyConfigMeansEmptyObject);
   CPPUNIT_TEST(rejectsWhatIsNotAnObject);
   CPPUNIT_TEST(enforcesTheSizeLimit);
+  CPPUNIT_TEST(previewIsBuildWithoutTheLimit);
   CPPUNIT_TEST(buildInfoUsesGoNames);
   CPPUNIT_TEST(runTimeRulesRefuseInsteadOfOverwriting);
   CPPUNIT_TEST_SUITE_END();
@@ -83,6 +84,23 @@ class NodeInfoTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("NodeInfo exceeds max length of 16384 bytes"), message);
     // The build fields count towards the limit.
     CPPUNIT_ASSERT(codeOf(fits, false) == rtk::Errc::Config);
+  }
+
+  void previewIsBuildWithoutTheLimit() {
+    std::string fits = R"({"x":")" + std::string(NodeInfo::kMaxBytes - 8, 'p') + "\"}";
+    // Over the limit only with the build fields: build() refuses, preview() says by how much.
+    std::string previewed = NodeInfo::preview(fits, false);
+    CPPUNIT_ASSERT(previewed.size() > NodeInfo::kMaxBytes);
+    CPPUNIT_ASSERT_EQUAL(NodeInfo::build(R"({"x":"p"})", false).size() + NodeInfo::kMaxBytes - 8 - 1, previewed.size());
+    CPPUNIT_ASSERT_EQUAL(NodeInfo::build(fits, true), NodeInfo::preview(fits, true));
+    CPPUNIT_ASSERT_EQUAL(NodeInfo::build(R"({"b":2.50,"a":[1]})", false), NodeInfo::preview(R"({"b":2.50,"a":[1]})", false));
+    CPPUNIT_ASSERT_EQUAL(std::string("{}"), NodeInfo::preview("null", true));
+    try {
+      NodeInfo::preview("[1]", false);
+      CPPUNIT_FAIL("accepted an array");
+    } catch (const rtk::Error& e) {
+      CPPUNIT_ASSERT(e.code() == rtk::Errc::Config);
+    }
   }
 
   void buildInfoUsesGoNames() {

@@ -47,7 +47,7 @@ struct Metadata {
   std::vector<std::string> names;  // sorted, unique, each valid
   std::string version;             // e.g. "v0.1.0"
 };
-// Reads a "ratatoskr" value: "[a,b] v1.1.0" (see ../README.md for the rules).
+// Reads a "ratatoskr" value: "[a,b] v1.1.0" (rules: sigils/core/README.md).
 std::optional<Metadata> parseMetadata(std::string_view value, std::string* why);
 // "[a,b] <version>": names sorted and de-duplicated, joined without spaces.
 std::string formatMetadata(std::vector<std::string> names, std::string_view version);
