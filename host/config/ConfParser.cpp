@@ -210,6 +210,8 @@ class Mapper {
         modules(v);
       } else if (key == "Log") {
         log(v);
+      } else if (key == "IfName" && v.isString() && v.asString() == "none") {
+        // "none" asks for no TUN, which is what a userspace node has: nothing to warn about.
       } else if (auto ign = std::find_if(kIgnoredKeys.begin(), kIgnoredKeys.end(), [&](const auto& e) { return e.first == key; });
                  ign != kIgnoredKeys.end()) {
         warnAtKey(key, inQuotes(key) + " is ignored: " + ign->second);
@@ -481,6 +483,7 @@ HostConfig ConfParser::parseText(std::string_view input, const std::string& orig
   HostConfig out;
   out.sourcePath = origin;
   Mapper(origin, *map, out).map(root);
+  out.document = std::move(root);
   return out;
 }
 

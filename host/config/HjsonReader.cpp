@@ -203,12 +203,26 @@ class HjsonParser {
     }
     if (c == '"') return json::Value(quoted());
     if (c == '\'') return json::Value(peek(1) == '\'' && peek(2) == '\'' ? multiline() : quoted());
+    if (c == '}' && !openArrays_.empty()) {
+      // Typically `[ a, b ]` on one line: the quoteless "a, b ]" ran to the line's end.
+      fail(pos_, "found '}' but the array opened at " + lineAndColumn(openArrays_.back()) +
+                     " is still open (a quoteless value runs to the end of its line: quote it, or one per line)");
+    }
     if (isPunctuator(c)) fail(pos_, "expected a value, found " + quotedChar(c));
     return quoteless(path);
   }
 
   // An object's members; `open` is the offset of its '{', nullopt without braces.
   json::Value members(const std::string& path, std::size_t depth, std::optional<std::size_t> open) {
+    // Values directly in this object are not in an array, whatever encloses it.
+    std::vector<std::size_t> outerArrays;
+    outerArrays.swap(openArrays_);
+    json::Value out = membersIn(path, depth, open);
+    openArrays_.swap(outerArrays);
+    return out;
+  }
+
+  json::Value membersIn(const std::string& path, std::size_t depth, std::optional<std::size_t> open) {
     json::Value out = json::Value::object();
     std::map<std::string, std::size_t> seen;
     for (;;) {
@@ -249,7 +263,9 @@ class HjsonParser {
         ++pos_;
         return out;
       }
+      openArrays_.push_back(open);
       out.push(value(JsonSourceMap::element(path, i), depth));
+      openArrays_.pop_back();
       skipWhite();
       if (peek() == ',') ++pos_;
     }
@@ -435,6 +451,7 @@ class HjsonParser {
   std::vector<std::pair<std::string, std::size_t>> keys_;
   std::vector<std::pair<std::string, std::size_t>> values_;
   std::vector<std::pair<std::string, std::string>> bare_;
+  std::vector<std::size_t> openArrays_;  // where the arrays around the current value opened
 };
 
 }  // namespace
