@@ -256,6 +256,9 @@ class HjsonReaderTest : public CppUnit::TestFixture {
                          hjsonError("{\n  a: 1\n"));
     CPPUNIT_ASSERT_EQUAL(std::string("t.hjson:2:1: unexpected end of file in the array opened at line 1, column 4 (missing ']'?)"),
                          hjsonError("a: [ x, y ]\n"));  // quoteless: "x, y ]" runs to the end of the line
+    CPPUNIT_ASSERT_EQUAL(std::string("t.hjson:2:1: found '}' but the array opened at line 1, column 18 is still open "
+                                     "(a quoteless value runs to the end of its line: quote it, or one per line)"),
+                         hjsonError("Plugins: { List: [ a, b ] }\n}\n"));
     CPPUNIT_ASSERT_EQUAL(std::string("t.hjson:1:4: unterminated string"), hjsonError("a: \"abc"));
     CPPUNIT_ASSERT_EQUAL(std::string("t.hjson:1:8: a quoted string cannot span lines (use \\n, or a ''' string)"),
                          hjsonError("a: \"abc\ndef\""));
