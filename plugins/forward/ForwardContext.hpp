@@ -14,30 +14,13 @@
 
 #include "ForwardSettings.hpp"
 #include "HostSocket.hpp"
+#include "RateLimit.hpp"
 #include "Reaper.hpp"
 #include "ratatoskr/cancel.hpp"
 #include "ratatoskr/log.hpp"
 #include "ratatoskr/node_interface.hpp"
 
 namespace rtk::plugins::forward {
-
-// At most one line per interval for a repeated condition ("limit reached").
-class RateLimit {
- public:
-  explicit RateLimit(std::chrono::milliseconds interval = std::chrono::seconds(1)) : interval_(interval) {}
-  bool allow() {
-    std::lock_guard lock(mutex_);
-    auto now = std::chrono::steady_clock::now();
-    if (last_ && now - *last_ < interval_) return false;
-    last_ = now;
-    return true;
-  }
-
- private:
-  std::mutex mutex_;
-  std::chrono::milliseconds interval_;
-  std::optional<std::chrono::steady_clock::time_point> last_;
-};
 
 struct ForwardContext {
   ForwardContext(NetworkInterface& net, DiagnosticInterface* diag, const ForwardSettings& s, Log l, Reaper& r,

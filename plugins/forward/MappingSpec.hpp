@@ -13,7 +13,7 @@
 //
 // Per direction:
 //   Local*   A: the host address to listen on, omitted → 127.0.0.1 (yggstack
-//            listens on all interfaces; write [::] or 0.0.0.0 for that);
+//            listens on all interfaces; write 0.0.0.0 or [::] for that);
 //            B: required, a Yggdrasil address (200::/7; IPv4 is refused).
 //   Remote*  A: must be omitted (we listen on our own Yggdrasil address);
 //            B: the host address to send to, omitted → ::1 (as yggstack).

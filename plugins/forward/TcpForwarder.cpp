@@ -131,7 +131,8 @@ void TcpForwarder::admit(std::unique_ptr<Stream> accepted, const std::string& fr
   }
   Counters::add(counters_.active);
   TcpRelay::Timeouts timeouts{ctx_.settings.tcpIdleTimeout, ctx_.settings.tcpCloseTimeout};
-  auto relay = std::make_shared<TcpRelay>(std::move(accepted), name_ + " from " + from, timeouts, counters_, ctx_.log);
+  auto relay = std::make_shared<TcpRelay>(std::move(accepted), name_ + " from " + from, timeouts, counters_, ctx_.log,
+                                          &dialWarning_);
   std::uint64_t id;
   {
     std::lock_guard lock(mutex_);

@@ -55,7 +55,7 @@ class TcpForwarder final : public Forwarder {
   Fd hostListener_;                      // LocalTCP
   std::unique_ptr<Listener> yggListener_;  // RemoteTCP
   Counters counters_;
-  RateLimit overLimitWarning_, deniedWarning_;
+  RateLimit overLimitWarning_, deniedWarning_, dialWarning_;
   Thread acceptThread_;
 
   mutable std::mutex mutex_;

@@ -19,8 +19,14 @@ std::chrono::milliseconds relayIdleLimit(const TcpRelay::Timeouts& t, bool halfC
 
 }  // namespace
 
-TcpRelay::TcpRelay(std::unique_ptr<Stream> accepted, std::string name, Timeouts timeouts, Counters& counters, Log log)
-    : accepted_(std::move(accepted)), name_(std::move(name)), timeouts_(timeouts), counters_(counters), log_(std::move(log)) {}
+TcpRelay::TcpRelay(std::unique_ptr<Stream> accepted, std::string name, Timeouts timeouts, Counters& counters, Log log,
+                   RateLimit* dialWarnings)
+    : accepted_(std::move(accepted)),
+      name_(std::move(name)),
+      timeouts_(timeouts),
+      counters_(counters),
+      log_(std::move(log)),
+      dialWarnings_(dialWarnings) {}
 
 TcpRelay::~TcpRelay() { joinThreads(); }
 
@@ -48,7 +54,8 @@ void TcpRelay::runIn(Dial dial) {
     }
     if (!stopped) {
       Counters::add(counters_.dialFailures);
-      log_.warn(name_, ": ", e.what());
+      if (!dialWarnings_ || dialWarnings_->allow()) log_.warn(name_, ": ", e.what());
+      else log_.debug(name_, ": ", e.what());
     }
     accepted_->abort();
     leave();

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "Counters.hpp"
+#include "RateLimit.hpp"
 #include "ratatoskr/thread.hpp"
 #include "Reaper.hpp"
 #include "Stream.hpp"
@@ -45,7 +46,9 @@ class TcpRelay final : public Retiring, public std::enable_shared_from_this<TcpR
   using Dial = std::function<std::unique_ptr<Stream>()>;
   using Done = std::function<void(const std::shared_ptr<TcpRelay>&)>;
 
-  TcpRelay(std::unique_ptr<Stream> accepted, std::string name, Timeouts timeouts, Counters& counters, Log log);
+  // dialWarnings (may be null) limits how often a failed dial is logged as a warning.
+  TcpRelay(std::unique_ptr<Stream> accepted, std::string name, Timeouts timeouts, Counters& counters, Log log,
+           RateLimit* dialWarnings = nullptr);
   ~TcpRelay() override;
 
   // Throws rtk::Error(Errc::Io) when no thread can be started (nothing runs then).
@@ -72,6 +75,7 @@ class TcpRelay final : public Retiring, public std::enable_shared_from_this<TcpR
   Timeouts timeouts_;
   Counters& counters_;
   Log log_;
+  RateLimit* dialWarnings_;
   Done done_;
 
   std::mutex mutex_;
