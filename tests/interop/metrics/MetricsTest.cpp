@@ -21,11 +21,10 @@
 #include <regex>
 #include <sstream>
 
-#include "Lab.hpp"
+#include "OurAndReal.hpp"
 #include "Ping.hpp"
 #include "Tools.hpp"
 #include "Trace.hpp"
-#include "Transport.hpp"
 #include "Wait.hpp"
 #include "ratatoskr/error.hpp"
 
@@ -90,28 +89,15 @@ class MetricsTest : public CppUnit::TestFixture {
  public:
   void peerCountersRiseWhileTrafficFlows() {
     Lab lab("metrics");
-    Netns& nsO = lab.addNetns("o");
-    Netns& nsR = lab.addNetns("r");
-    const VethLink& link = lab.connect(nsR, nsO);
-    const std::string oUri = transportUri(Transport::Tcp, link.b().ipv6, 7400);
-
-    NodeSpec rSpec{.name = "r"};
-    rSpec.peers = {oUri};
-    RealNode& r = lab.addRealNode(rSpec, nsR);
-    NodeSpec oSpec{.name = "o"};
-    oSpec.listen = {oUri};
-    oSpec.plugins = new Poco::JSON::Object;
-    Poco::JSON::Array::Ptr enabled = new Poco::JSON::Array;
-    enabled->add(std::string("status"));
-    enabled->add(std::string("metrics"));
-    oSpec.plugins->set("Enabled", enabled);
-    OurNode& o = lab.addOurNode(oSpec, nsO);
+    OurAndRealPlan plan = planOurAndReal(lab, 7400);
+    plan.oSpec.plugins = enabledPlugins({"status", "metrics"});
+    RealNode& r = lab.addRealNode(plan.rSpec, plan.nsR);
+    OurNode& o = lab.addOurNode(plan.oSpec, plan.nsO);
+    Netns& nsO = plan.nsO;
+    Netns& nsR = plan.nsR;
     o.start();
     r.start();
-    waitUntil("r and o peered", 30000, [&] {
-      auto peers = o.ctl().getPeers()->getArray("peers");
-      return peers && peers->size() == 1 && peers->getObject(0)->getValue<bool>("up");
-    });
+    waitOnePeerUp(o, 30000);
     const std::string rKey = "key=\"" + r.publicKey() + "\"";
     // Latency is measured after the first keepalive round trip.
     waitUntil("r's latency in the metrics", 20000, [&] {

@@ -23,7 +23,7 @@
 #include <sstream>
 #include <thread>
 
-#include "Lab.hpp"
+#include "OurAndReal.hpp"
 #include "ratatoskr/error.hpp"
 #include "ProcStats.hpp"
 #include "Trace.hpp"
@@ -81,16 +81,11 @@ class RuntimePluginsTest : public CppUnit::TestFixture {
  public:
   void pluginsComeAndGoWhileTheHostRuns() {
     Lab lab("plugins");
-    Netns& nsO = lab.addNetns("o");
-    Netns& nsR = lab.addNetns("r");
-    const VethLink& link = lab.connect(nsR, nsO);
-    const std::string oUri = transportUri(Transport::Tcp, link.b().ipv6, 7300);
-
-    NodeSpec rSpec{.name = "r"};
-    rSpec.peers = {oUri};
-    RealNode& r = lab.addRealNode(rSpec, nsR);
-    NodeSpec oSpec{.name = "o"};
-    oSpec.listen = {oUri};
+    OurAndRealPlan plan = planOurAndReal(lab, 7300);
+    Netns& nsO = plan.nsO;
+    Netns& nsR = plan.nsR;
+    RealNode& r = lab.addRealNode(plan.rSpec, nsR);
+    NodeSpec& oSpec = plan.oSpec;
     oSpec.plugins = new Poco::JSON::Object;
     Poco::JSON::Array::Ptr dirs = new Poco::JSON::Array;
     dirs->add(std::string(RTK_LIVE_FIXTURE_DIR));
@@ -103,10 +98,7 @@ class RuntimePluginsTest : public CppUnit::TestFixture {
     OurNode& o = lab.addOurNode(oSpec, nsO);
     o.start();
     r.start();
-    waitUntil("r and o peered", 30000, [&] {
-      auto peers = o.ctl().getPeers()->getArray("peers");
-      return peers && peers->size() == 1 && peers->getObject(0)->getValue<bool>("up");
-    });
+    waitOnePeerUp(o, 30000);
 
     // --- 1. load / call / unload, 100 times.
     ProcStats afterFirst;

@@ -15,10 +15,9 @@
 #include <map>
 #include <sstream>
 
-#include "Lab.hpp"
+#include "OurAndReal.hpp"
 #include "Ping.hpp"
 #include "Trace.hpp"
-#include "Transport.hpp"
 #include "Wait.hpp"
 
 using namespace rtk::interop;
@@ -51,18 +50,10 @@ class ServiceUserTest : public CppUnit::TestFixture {
  public:
   void unprivilegedHostPeersWithARealNode() {
     Lab lab("service");
-    Netns& nsO = lab.addNetns("o");
-    Netns& nsR = lab.addNetns("r");
-    const VethLink& link = lab.connect(nsR, nsO);
-    const std::string oUri = transportUri(Transport::Tcp, link.b().ipv6, 7410);
-
-    NodeSpec rSpec{.name = "r"};
-    rSpec.peers = {oUri};
-    RealNode& r = lab.addRealNode(rSpec, nsR);
-    NodeSpec oSpec{.name = "o"};
-    oSpec.listen = {oUri};
-    oSpec.runAsUid = kServiceUid;
-    OurNode& o = lab.addOurNode(oSpec, nsO);
+    OurAndRealPlan plan = planOurAndReal(lab, 7410);
+    plan.oSpec.runAsUid = kServiceUid;
+    RealNode& r = lab.addRealNode(plan.rSpec, plan.nsR);
+    OurNode& o = lab.addOurNode(plan.oSpec, plan.nsO);
     o.start();
     r.start();
 
@@ -81,13 +72,10 @@ class ServiceUserTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(kServiceUid, static_cast<unsigned>(sock.st_uid));
     CPPUNIT_ASSERT_MESSAGE("admin socket open to group or others", (sock.st_mode & 0077) == 0);
 
-    waitUntil("r and o peered", 30000, [&] {
-      auto peers = o.ctl().getPeers()->getArray("peers");
-      return peers && peers->size() == 1 && peers->getObject(0)->getValue<bool>("up");
-    });
+    waitOnePeerUp(o, 30000);
     // The first echo may be lost while r looks the path up.
-    waitUntil("r reaches o's address", 20000, [&] { return ping6(nsR, o.address(), PingOptions{1, 2000, 0.2, 56}).allReceived(); });
-    PingResult ping = ping6(nsR, o.address(), PingOptions{5, 10000, 0.2, 56});
+    waitUntil("r reaches o's address", 20000, [&] { return ping6(plan.nsR, o.address(), PingOptions{1, 2000, 0.2, 56}).allReceived(); });
+    PingResult ping = ping6(plan.nsR, o.address(), PingOptions{5, 10000, 0.2, 56});
     trace("ping6 r -> o (unprivileged host): " + std::to_string(ping.received) + "/" + std::to_string(ping.sent));
     CPPUNIT_ASSERT_MESSAGE(ping.run.describe(), ping.allReceived());
     // --log-format journal: "<level>subsystem: message", no timestamps.
