@@ -24,8 +24,8 @@
 #include "Iperf3.hpp"
 #include "Json.hpp"
 #include "Lab.hpp"
+#include "OurAndReal.hpp"
 #include "Trace.hpp"
-#include "Transport.hpp"
 #include "Wait.hpp"
 #include "ratatoskr/address.hpp"
 #include "ratatoskr/error.hpp"
@@ -78,22 +78,16 @@ class ForwardTest : public CppUnit::TestFixture {
  public:
   void forwardsBothWaysAgainstARealNode() {
     Lab lab("forward");
-    Netns& nsO = lab.addNetns("o");
-    Netns& nsR = lab.addNetns("r");
-    const VethLink& link = lab.connect(nsR, nsO);
-    const std::string oUri = transportUri(Transport::Tcp, link.b().ipv6, 7300);
-
-    NodeSpec rSpec{.name = "r"};
-    rSpec.peers = {oUri};
-    RealNode& r = lab.addRealNode(rSpec, nsR);
+    OurAndRealPlan plan = planOurAndReal(lab, 7300);
+    Netns& nsO = plan.nsO;
+    Netns& nsR = plan.nsR;
+    RealNode& r = lab.addRealNode(plan.rSpec, nsR);
     const std::string rAddress = rtk::formatAddress(rtk::address::addressForKey(*rtk::PublicKey::fromHex(r.publicKey())));
     // A key that is not r's, for the allow list that must refuse r.
     const std::string strangerKey = Node::publicKeyOf(Node::generatePrivateKey());
 
-    NodeSpec oSpec{.name = "o"};
-    oSpec.listen = {oUri};
-    oSpec.plugins = new Poco::JSON::Object;
-    oSpec.plugins->set("Enabled", strings({"forward"}));
+    NodeSpec oSpec = plan.oSpec;
+    oSpec.plugins = enabledPlugins({"forward"});
     Poco::JSON::Object::Ptr forward = new Poco::JSON::Object;
     forward->set("LocalTCP", strings({"127.0.0.1:7001:[" + rAddress + "]:7101", "127.0.0.1:7002:[" + rAddress + "]:7102"}));
     Poco::JSON::Array::Ptr remoteTcp = strings({"7201:127.0.0.1:7301", "7202:127.0.0.1:7302"});
@@ -116,10 +110,7 @@ class ForwardTest : public CppUnit::TestFixture {
     o.start();
     r.start();
     CPPUNIT_ASSERT_MESSAGE(r.address(), sameAddress(r.address(), rAddress));
-    waitUntil("r and o peered", 30000, [&] {
-      auto peers = o.ctl().getPeers()->getArray("peers");
-      return peers && peers->size() == 1 && peers->getObject(0)->getValue<bool>("up");
-    });
+    waitOnePeerUp(o, 30000);
 
     // --- 1. TCP both ways, intact; then iperf3 both ways.
     auto toReal = forwardedTransfer(nsO, "127.0.0.1", 7001, nsR, r.address(), 7101, kTransferBytes, 60000, lab.dir());
