@@ -82,6 +82,18 @@ std::string ok(const Ran& r, const std::string& what) {
   return r.out;
 }
 
+// True once the process' main thread sleeps in sigwait (Poco's
+// waitForTerminationRequest): the `ratatoskr` host blocks SIGTERM only then,
+// after "running" is logged, so a SIGTERM sent earlier takes the default action.
+bool waitInSigwait(pid_t pid, int timeoutMs) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  while (std::chrono::steady_clock::now() < end) {
+    if (readFile("/proc/" + std::to_string(pid) + "/wchan").find("sigtimedwait") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 bool waitForText(const std::string& path, const std::string& text, int timeoutMs) {
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
   while (std::chrono::steady_clock::now() < end) {
@@ -104,6 +116,7 @@ class StackProgramTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(runsTheForwardPlugin);
   CPPUNIT_TEST(failsWhenAForwardCannotListen);
   CPPUNIT_TEST(socksFlagsNeedTheSocksPlugin);
+  CPPUNIT_TEST(theHostStartsFromYggdrasilsHjson);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -298,6 +311,21 @@ class StackProgramTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(text, 78, r.code);
       CPPUNIT_ASSERT_MESSAGE(text, text.find("socks") != std::string::npos && text.find("node: starting") == std::string::npos);
     }
+  }
+
+  // The `ratatoskr` host itself, given /etc/yggdrasil.conf as yggdrasil writes it.
+  void theHostStartsFromYggdrasilsHjson() {
+    rtk::test::TempDir dir("host-hjson");
+    const std::string conf = dir.write("yggdrasil.conf", ok(yggdrasil({"-genconf"}), "yggdrasil -genconf"));
+    const std::string key = ok(yggdrasil({"-useconffile", conf, "-publickey"}), "yggdrasil -publickey");
+    pid_t pid = spawn({RTK_HOST_BIN, "--config", conf, "--log-format", "text"}, "", dir);
+    bool running = waitForText(dir.file("stderr"), "running; stop with SIGINT or SIGTERM", 20000) && waitInSigwait(pid, 5000);
+    ::kill(pid, SIGTERM);
+    Ran r = finish(pid, dir);
+    CPPUNIT_ASSERT_MESSAGE(r.err, running);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.err, 0, r.code);
+    CPPUNIT_ASSERT_MESSAGE(r.err, r.err.find("public key " + key.substr(0, key.size() - 1)) != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(r.err, r.err.find("\"IfName\" is ignored") != std::string::npos);
   }
 };
 
