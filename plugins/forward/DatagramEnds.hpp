@@ -10,7 +10,8 @@
 // There is no hand-off queue between the two (Go keeps one packet per
 // session at the default packet size): a datagram is written from the
 // thread that received it, and the sockets' own buffers absorb bursts (host
-// sockets get 4 MiB, the node's UDP sockets queue 4 MiB).
+// sockets ask for 4 MiB, capped by net.core.rmem_max/wmem_max; the node's
+// UDP sockets queue 4 MiB).
 // Errors: rtk::Error; receive() on a closed end returns false / throws
 // Errc::Closed as documented per function.
 #pragma once
