@@ -61,7 +61,9 @@ if(TARGET ratatoskr)
           COMPONENT library-dev)
 endif()
 
-if(TARGET ratatoskr-host)
-  # The installed host finds libratatoskr next to it: <prefix>/bin/../lib.
-  set_target_properties(ratatoskr-host PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
-endif()
+foreach(program ratatoskr-host ratatoskr-stack)
+  if(TARGET ${program})
+    # The installed programs find libratatoskr next to them: <prefix>/bin/../lib.
+    set_target_properties(${program} PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+  endif()
+endforeach()

@@ -14,9 +14,11 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "config/CommentStripper.hpp"
+#include "config/HjsonReader.hpp"
 #include "config/JsonSourceMap.hpp"
 #include "core/crypto/Ed25519.hpp"
 #include "core/crypto/Pem.hpp"
@@ -126,8 +128,10 @@ class Mapper {
     return v;
   }
   std::string string(const std::string& path, const json::Value& v) const {
-    if (!v.isString()) failAtValue(path, inQuotes(path) + " must be a string, got " + describe(v));
-    return v.asString();
+    if (v.isString()) return v.asString();
+    // HJSON: yggdrasil reads `Password: 1234` into a string field as "1234".
+    if (auto bare = map_.bareText(path); bare && !v.isNull()) return *bare;
+    failAtValue(path, inQuotes(path) + " must be a string, got " + describe(v));
   }
   bool boolean(const std::string& path, const json::Value& v) const {
     if (!v.isBool()) failAtValue(path, inQuotes(path) + " must be true or false, got " + describe(v));
@@ -206,6 +210,8 @@ class Mapper {
         modules(v);
       } else if (key == "Log") {
         log(v);
+      } else if (key == "IfName" && v.isString() && v.asString() == "none") {
+        // "none" asks for no TUN, which is what a userspace node has: nothing to warn about.
       } else if (auto ign = std::find_if(kIgnoredKeys.begin(), kIgnoredKeys.end(), [&](const auto& e) { return e.first == key; });
                  ign != kIgnoredKeys.end()) {
         warnAtKey(key, inQuotes(key) + " is ignored: " + ign->second);
@@ -371,52 +377,113 @@ HostConfig ConfParser::parseFile(const std::string& path) {
   return parseText(text.str(), path);
 }
 
+namespace {
+
+// Skips whitespace and comments (#, //, /* */) from `i`.
+std::size_t skipSpaceAndComments(std::string_view t, std::size_t i) {
+  while (i < t.size()) {
+    if (std::isspace(static_cast<unsigned char>(t[i]))) {
+      ++i;
+    } else if (t[i] == '#' || t.compare(i, 2, "//") == 0) {
+      i = t.find('\n', i);
+      if (i == std::string_view::npos) return t.size();
+    } else if (t.compare(i, 2, "/*") == 0) {
+      i = t.find("*/", i + 2);
+      if (i == std::string_view::npos) return t.size();
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// JSON-looking: an array, `{}` or an object whose first key is quoted, or
+// nothing at all. Anything else (yggdrasil's unquoted keys, no braces) is HJSON.
+bool looksLikeJson(std::string_view t) {
+  std::size_t i = skipSpaceAndComments(t, 0);
+  if (i >= t.size() || t[i] == '[') return true;
+  if (t[i] != '{') return false;
+  i = skipSpaceAndComments(t, i + 1);
+  return i < t.size() && (t[i] == '"' || t[i] == '}');
+}
+
+// JSON with comments through Poco; the error, positioned, when it is not.
+std::optional<std::string> parseJsonWithComments(const std::string& text, const std::string& origin, std::string& plain,
+                                                 Poco::Dynamic::Var& parsed) {
+  plain = CommentStripper::strip(text, origin);
+  JsonSourceMap map(plain);
+  std::istringstream stream(plain + "\n");
+  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+  try {
+    parsed = parser.parse(stream);
+    return std::nullopt;
+  } catch (const Poco::Exception& e) {
+    std::string message = printable(e.message());
+    std::size_t at = failureOffset(stream, plain.size(), e.message());
+    std::string reason = message;
+    if (at >= plain.size()) {
+      reason = "unexpected end of file (" + message + ")";
+    } else if (plain[at] == '}' || plain[at] == ']') {
+      std::size_t k = at;
+      while (k > 0 && std::isspace(static_cast<unsigned char>(plain[k - 1]))) --k;
+      if (k > 0 && plain[k - 1] == ',') reason += std::string(" (trailing comma before '") + plain[at] + "')";
+    }
+    return map.where(origin, at) + ": " + reason;
+  }
+}
+
+void refuseDuplicates(const JsonSourceMap& map, const std::string& origin) {
+  if (map.duplicates().empty()) return;
+  const auto& [path, at] = map.duplicates().front();
+  auto first = map.keyOffset(path);
+  std::string firstAt;
+  if (first) {
+    auto p = map.position(*first);
+    firstAt = " (first at line " + std::to_string(p.line) + ", column " + std::to_string(p.column) + ")";
+  }
+  throw Error(Errc::Config, map.where(origin, at) + ": duplicate key " + inQuotes(path) + firstAt);
+}
+
+}  // namespace
+
 HostConfig ConfParser::parseText(std::string_view input, const std::string& origin) {
   std::string text(input);
   // A UTF-8 byte order mark is blanked like a comment, keeping offsets.
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.replace(0, 3, "   ");
-  std::string plain = CommentStripper::strip(text, origin);
-  JsonSourceMap map(plain);
 
+  // JSON with comments as before; yggdrasil's HJSON (what `yggdrasil
+  // -genconf` writes) otherwise. A JSON-looking file that only HJSON accepts
+  // (a trailing comma, say) is read as yggdrasil reads it; when neither
+  // accepts it, the error is the one of the format it looks like.
+  std::string plain;
   Poco::Dynamic::Var parsed;
-  {
-    std::istringstream stream(plain + "\n");
-    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+  std::optional<JsonSourceMap> map;
+  json::Value root;
+  const bool jsonLooking = looksLikeJson(text);
+  std::optional<std::string> jsonError;
+  if (jsonLooking) jsonError = parseJsonWithComments(text, origin, plain, parsed);
+  if (jsonLooking && !jsonError) {
+    map.emplace(plain);
+    map->index();
+    refuseDuplicates(*map, origin);
+    root = json::fromPoco(parsed);
+  } else {
+    map.emplace(text);
     try {
-      parsed = parser.parse(stream);
-    } catch (const Poco::Exception& e) {
-      std::string message = printable(e.message());
-      std::size_t at = failureOffset(stream, plain.size(), e.message());
-      std::string reason = message;
-      if (at >= plain.size()) {
-        reason = "unexpected end of file (" + message + ")";
-      } else if (plain[at] == '}' || plain[at] == ']') {
-        std::size_t k = at;
-        while (k > 0 && std::isspace(static_cast<unsigned char>(plain[k - 1]))) --k;
-        if (k > 0 && plain[k - 1] == ',') reason += std::string(" (trailing comma before '") + plain[at] + "')";
-      }
-      throw Error(Errc::Config, map.where(origin, at) + ": " + reason);
+      root = HjsonReader::parse(text, origin, *map);
+    } catch (const Error&) {
+      if (jsonError) throw Error(Errc::Config, *jsonError);
+      throw;
     }
   }
 
-  map.index();
-  if (!map.duplicates().empty()) {
-    const auto& [path, at] = map.duplicates().front();
-    auto first = map.keyOffset(path);
-    std::string firstAt;
-    if (first) {
-      auto p = map.position(*first);
-      firstAt = " (first at line " + std::to_string(p.line) + ", column " + std::to_string(p.column) + ")";
-    }
-    throw Error(Errc::Config, map.where(origin, at) + ": duplicate key " + inQuotes(path) + firstAt);
-  }
-
-  json::Value root = json::fromPoco(parsed);
-  if (!root.isObject()) throw Error(Errc::Config, map.where(origin, map.valueOffset("").value_or(0)) +
+  if (!root.isObject()) throw Error(Errc::Config, map->where(origin, map->valueOffset("").value_or(0)) +
                                                       ": the conf file must hold one JSON object, got " + root.typeName());
   HostConfig out;
   out.sourcePath = origin;
-  Mapper(origin, map, out).map(root);
+  Mapper(origin, *map, out).map(root);
+  out.document = std::move(root);
   return out;
 }
 

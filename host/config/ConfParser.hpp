@@ -1,12 +1,14 @@
 // rtk::host::ConfParser — reads conf/ratatoskr.conf into a HostConfig.
 //
-// The file is JSON with comments (//, /* */ and # to end of line); see
-// host/config/README.md for every key. Node settings use yggdrasil.conf's
+// The file is JSON with comments (//, /* */ and # to end of line) or
+// yggdrasil's HJSON (HjsonReader), told apart by its first key; see
+// host/config/README.md for both and for every key. Node settings use yggdrasil.conf's
 // names (PrivateKey, PrivateKeyPath, Peers, InterfacePeers, Listen,
 // AdminListen, MulticastInterfaces, AllowedPublicKeys, IfMTU, NodeInfo,
 // NodeInfoPrivacy); host settings are "Plugins", "Modules" and "Log".
-// Comments are blanked without moving bytes, then Poco::JSON parses the
-// result; every error names the place in the file:
+// JSON: comments are blanked without moving bytes, then Poco::JSON parses
+// the result (a JSON-looking file only HJSON reads is read as HJSON, as
+// yggdrasil would). Every error names the place in the file:
 //   conf/ratatoskr.conf:7:3: unexpected byte '}' in value (trailing comma before '}')
 //   conf/ratatoskr.conf:4:3: unknown key "Peer" (did you mean "Peers"?)
 //   conf/ratatoskr.conf:9:12: "IfMTU" must be an unsigned integer, got string "9000"

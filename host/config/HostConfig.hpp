@@ -33,6 +33,9 @@ struct HostConfig {
   LogLevel logLevel = LogLevel::Info;
   // Things that are accepted but worth saying ("file:3:3: IfName is ignored ...").
   std::vector<std::string> warnings;
+  // The conf as read (either format), for tools that print it back in
+  // yggdrasil's layout (ratatoskr-stack -normaliseconf); null for defaults.
+  json::Value document;
 };
 
 }  // namespace rtk::host

@@ -136,6 +136,12 @@ std::optional<std::size_t> JsonSourceMap::keyOffset(const std::string& path) con
   return it->second;
 }
 
+std::optional<std::string> JsonSourceMap::bareText(const std::string& path) const {
+  auto it = bare_.find(path);
+  if (it == bare_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<std::size_t> JsonSourceMap::valueOffset(const std::string& path) const {
   auto it = values_.find(path);
   if (it == values_.end()) return std::nullopt;

@@ -8,7 +8,8 @@
 // offsets into "file:line:column" (1-based; columns count bytes).
 //
 // index() expects JSON the parser accepted; on anything unexpected it stops
-// and keeps what it found (lookups then return nullopt).
+// and keeps what it found (lookups then return nullopt). A reader that knows
+// positions itself (HjsonReader) records them instead of calling index().
 // Thread-safety: immutable after index().
 #pragma once
 
@@ -40,6 +41,14 @@ class JsonSourceMap {
   // Later occurrences of a key already seen in the same object: (path, key offset).
   const std::vector<std::pair<std::string, std::size_t>>& duplicates() const { return duplicates_; }
 
+  void recordKey(const std::string& path, std::size_t offset) { keys_.emplace(path, offset); }
+  void recordValue(const std::string& path, std::size_t offset) { values_.emplace(path, offset); }
+  void recordDuplicate(const std::string& path, std::size_t offset) { duplicates_.emplace_back(path, offset); }
+  // HJSON only: the text of a quoteless value that was read as a number,
+  // true, false or null (see HjsonReader); nullopt for everything else.
+  void recordBareText(const std::string& path, std::string text) { bare_.emplace(path, std::move(text)); }
+  std::optional<std::string> bareText(const std::string& path) const;
+
   static std::string member(const std::string& parent, const std::string& key) {
     return parent.empty() ? key : parent + "." + key;
   }
@@ -55,6 +64,7 @@ class JsonSourceMap {
   std::map<std::string, std::size_t> keys_;
   std::map<std::string, std::size_t> values_;
   std::vector<std::pair<std::string, std::size_t>> duplicates_;
+  std::map<std::string, std::string> bare_;
 };
 
 }  // namespace rtk::host

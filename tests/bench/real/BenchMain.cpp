@@ -11,8 +11,15 @@
 // threads. Prints a table (with a ratio column when two pairs ran) and
 // optionally JSON. Then whole IPv6 packets of 1280 and 64000 bytes through
 // the TUN (real) or packet-interface (ours) boundary: the highest rate within
-// the loss bound (same search), packets/s, Mbit/s and CPU s/GB at that rate. Needs root. Not a test: it asserts nothing; numbers only.
+// the loss bound (same search), packets/s, Mbit/s and CPU s/GB at that rate.
+// With the real pair, also the forward plugin's rows (ForwardBench.hpp):
+// single-stream TCP through LocalTCP/RemoteTCP against a real node and
+// through a pair of our forwards, with the whole machine's CPU s/GB, each as
+// a ratio to the real TUN pair's (--forward 0 leaves them out).
+// Needs root. Not a test: it asserts nothing; numbers only.
 #include "BenchPair.hpp"
+#include "ForwardBench.hpp"
+#include "MachineCpu.hpp"
 #include "OurPair.hpp"
 #include "RealPair.hpp"
 
@@ -51,6 +58,7 @@ struct Options {
   std::vector<int> packetSizes{1280, 64000};
   PairOptions pair;
   std::string jsonPath;
+  bool forward = true;  // the forward rows, when the real pair runs
 };
 
 using PairFactory = std::function<std::unique_ptr<BenchPair>(Lab&, const PairOptions&)>;
@@ -80,10 +88,13 @@ IperfResult withCpu(BenchPair& pair, Column& column, const std::string& what,
                     const std::function<IperfResult()>& run) {
   const ProcStats senderBefore = ProcStats::read(pair.senderPid());
   const ProcStats receiverBefore = ProcStats::read(pair.receiverPid());
+  const double machineBefore = bench::machineBusyCpuSeconds();
   const IperfResult r = run();
+  const double machine = bench::machineBusyCpuSeconds() - machineBefore;
   const ProcStats senderAfter = ProcStats::read(pair.senderPid());
   const ProcStats receiverAfter = ProcStats::read(pair.receiverPid());
   const double gb = static_cast<double>(r.receivedBytes) / 1e9;
+  column.add("machine CPU s/GB, " + what, gb > 0 ? machine / gb : 0);
   column.add("CPU s/GB sender node, " + what, gb > 0 ? (senderAfter.cpuSeconds - senderBefore.cpuSeconds) / gb : 0);
   column.add("CPU s/GB receiver node, " + what,
              gb > 0 ? (receiverAfter.cpuSeconds - receiverBefore.cpuSeconds) / gb : 0);
@@ -221,12 +232,39 @@ void printTable(const Options& o, const std::vector<Column>& columns) {
   std::fflush(stdout);
 }
 
-void writeJson(const std::string& path, const std::vector<Column>& columns) {
+double rowOf(const Column& column, const std::string& metric) {
+  for (const auto& row : column.rows)
+    if (row.metric == metric) return row.value;
+  return 0;
+}
+
+// The forward rows beside the real pair's single-stream goodput and machine CPU s/GB.
+void printForwardTable(const Options& o, const Column& real, const std::vector<bench::ForwardRow>& rows) {
+  const double goodput = rowOf(real, "TCP goodput, 1 stream (Mbit/s)");
+  const double cpu = rowOf(real, "machine CPU s/GB, tcp x1");
+  std::printf("\nforward plugin: iperf3 TCP, 1 stream, %d s; ratios to %s (goodput %.1f Mbit/s, machine CPU %.3f s/GB)\n\n",
+              o.seconds, real.label.c_str(), goodput, cpu);
+  std::printf("%-52s %14s %10s\n", "metric", "value", "ratio");
+  for (const auto& row : rows) {
+    const double base = row.isCpu ? cpu : goodput;
+    std::printf("%-52s %14.3f", row.metric.c_str(), row.value);
+    if (base != 0) std::printf(" %10.3f\n", row.value / base);
+    else std::printf(" %10s\n", "-");
+  }
+  std::fflush(stdout);
+}
+
+void writeJson(const std::string& path, const std::vector<Column>& columns, const std::vector<bench::ForwardRow>& forward) {
   Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
   for (const auto& c : columns) {
     Poco::JSON::Object::Ptr values = new Poco::JSON::Object;
     for (const auto& row : c.rows) values->set(row.metric, row.value);
     root->set(c.label, values);
+  }
+  if (!forward.empty()) {
+    Poco::JSON::Object::Ptr values = new Poco::JSON::Object;
+    for (const auto& row : forward) values->set(row.metric, row.value);
+    root->set("forward", values);
   }
   std::ofstream(path) << toJson(root) << "\n";
 }
@@ -234,7 +272,7 @@ void writeJson(const std::string& path, const std::vector<Column>& columns) {
 int usage() {
   std::cerr << "usage: rtk_bench_real [--pairs real[,ours]] [--seconds N] [--udp-seconds N] [--udp-payload B]\n"
                "                      [--max-loss PCT] [--pings N] [--packet-seconds N] [--veth-mtu B] [--if-mtu B]\n"
-               "                      [--json FILE]\n";
+               "                      [--forward 0|1] [--json FILE]\n";
   return 2;
 }
 
@@ -271,6 +309,8 @@ int main(int argc, char** argv) {
         o.pair.ifMtuBytes = std::stoi(v);
       } else if (a == "--json") {
         o.jsonPath = v;
+      } else if (a == "--forward") {
+        o.forward = v != "0";
       } else {
         return usage();
       }
@@ -287,8 +327,14 @@ int main(int argc, char** argv) {
     }
     std::vector<Column> columns;
     for (const auto& p : o.pairs) columns.push_back(measure(p, o));
+    const Column* real = nullptr;
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      if (o.pairs[i] == "real") real = &columns[i];
+    std::vector<bench::ForwardRow> forward;
+    if (o.forward && real) forward = bench::measureForwards(o.pair, o.seconds);
     printTable(o, columns);
-    if (!o.jsonPath.empty()) writeJson(o.jsonPath, columns);
+    if (real && !forward.empty()) printForwardTable(o, *real, forward);
+    if (!o.jsonPath.empty()) writeJson(o.jsonPath, columns, forward);
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "rtk_bench_real: " << e.what() << "\n";
