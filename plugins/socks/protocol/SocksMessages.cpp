@@ -75,7 +75,7 @@ Parsed<UserPass> parseUserPass(std::span<const std::uint8_t> input) {
   return p;
 }
 
-Parsed<Destination> parseAddress(std::span<const std::uint8_t> input) {
+Parsed<Destination> parseSocksAddress(std::span<const std::uint8_t> input) {
   Parsed<Destination> p;
   if (input.empty()) return p;
   const std::uint8_t atyp = input[0];
@@ -120,7 +120,7 @@ Parsed<Request> parseRequest(std::span<const std::uint8_t> input) {
   if (input[0] != kSocksVersion) return invalidMessage<Request>("request version " + hexByte(input[0]) + ", expected 0x05");
   if (input.size() < 4) return p;
   if (input[2] != 0) return invalidMessage<Request>("reserved byte " + hexByte(input[2]) + " is not zero");
-  auto address = parseAddress(input.subspan(3));
+  auto address = parseSocksAddress(input.subspan(3));
   if (address.status == ParseStatus::Incomplete) return p;
   if (address.status == ParseStatus::Invalid) return invalidMessage<Request>("request: " + address.error, address.reply);
   p.value.command = input[1];
@@ -130,7 +130,7 @@ Parsed<Request> parseRequest(std::span<const std::uint8_t> input) {
   return p;
 }
 
-void appendAddress(std::string& out, const Destination& d) {
+void appendSocksAddress(std::string& out, const Destination& d) {
   out.push_back(static_cast<char>(d.kind));
   switch (d.kind) {
     case Destination::Kind::Ipv4: out.append(reinterpret_cast<const char*>(d.ip.data()), 4); break;
@@ -157,7 +157,7 @@ std::string encodeReply(ReplyCode code, const Ip6Address& bound, std::uint16_t p
   Destination d = isV4Mapped(bound) || bound.isUnspecified()
                       ? Destination::ipv4({bound.bytes[12], bound.bytes[13], bound.bytes[14], bound.bytes[15]}, port)
                       : Destination::ipv6(bound, port);
-  appendAddress(out, d);
+  appendSocksAddress(out, d);
   return out;
 }
 

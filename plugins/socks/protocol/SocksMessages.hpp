@@ -75,10 +75,10 @@ Parsed<Request> parseRequest(std::span<const std::uint8_t> input);
 
 // An address in SOCKS form (ATYP + address + port) from the front of
 // `input`: shared by requests and UDP ASSOCIATE headers.
-Parsed<Destination> parseAddress(std::span<const std::uint8_t> input);
+Parsed<Destination> parseSocksAddress(std::span<const std::uint8_t> input);
 // Appends ATYP + address + port. Domains longer than 255 bytes are refused
 // with rtk::Error(InvalidArgument).
-void appendAddress(std::string& out, const Destination& destination);
+void appendSocksAddress(std::string& out, const Destination& destination);
 
 // Our answers.
 std::string encodeMethodChoice(AuthMethod method);

@@ -13,7 +13,7 @@ Parsed<UdpHeader> parseUdpHeader(std::span<const std::uint8_t> datagram) {
     p.error = "reserved bytes of the UDP header are not zero";
     return p;
   }
-  auto address = parseAddress(datagram.subspan(3));
+  auto address = parseSocksAddress(datagram.subspan(3));
   if (address.status != ParseStatus::Done) {
     p.error = address.status == ParseStatus::Incomplete ? "the UDP header's address is cut short" : address.error;
     return p;
@@ -28,7 +28,7 @@ Parsed<UdpHeader> parseUdpHeader(std::span<const std::uint8_t> datagram) {
 
 std::string encodeUdpHeader(const Destination& destination) {
   std::string out(3, '\0');
-  appendAddress(out, destination);
+  appendSocksAddress(out, destination);
   return out;
 }
 

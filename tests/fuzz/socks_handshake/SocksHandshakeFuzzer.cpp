@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (step.kind == HandshakeStep::Kind::Ready) {
       const Request& r = h.request();
       std::string encoded;
-      appendAddress(encoded, r.destination);
-      auto back = parseAddress({reinterpret_cast<const std::uint8_t*>(encoded.data()), encoded.size()});
+      appendSocksAddress(encoded, r.destination);
+      auto back = parseSocksAddress({reinterpret_cast<const std::uint8_t*>(encoded.data()), encoded.size()});
       if (back.status != ParseStatus::Done || back.value.describe() != r.destination.describe()) std::abort();
       if (r.command != 1 && r.command != 3) std::abort();
     }
