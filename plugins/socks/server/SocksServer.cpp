@@ -10,6 +10,7 @@
 #include "protocol/HttpConnectHandshake.hpp"
 #include "protocol/SocksHandshake.hpp"
 #include "server/Tunnel.hpp"
+#include "server/UdpAssociation.hpp"
 #include "util/SocketConn.hpp"
 
 namespace rtk::plugins::socks {
@@ -32,7 +33,11 @@ void epollAdd(int epoll, int fd, std::uint64_t tag, std::uint32_t events) {
 }  // namespace
 
 SocksServer::SocksServer(ProxySettings settings, const UpstreamDialer& dialer, Log log)
-    : settings_(std::move(settings)), dialer_(dialer), log_(std::move(log)), maxConnections_(settings_.maxConnections) {}
+    : settings_(std::move(settings)),
+      dialer_(dialer),
+      log_(std::move(log)),
+      limiter_(settings_.associate.maxTargets, settings_.associate.maxTargetsPerPrincipal),
+      maxConnections_(settings_.maxConnections) {}
 
 SocksServer::~SocksServer() { stop(); }
 
@@ -252,11 +257,8 @@ void SocksServer::handOff(std::uint64_t id) {
     session = std::make_unique<Tunnel>(id, std::move(client), std::move(c.handshake), c.deadline, dialer_, settings_, log_,
                                        counters_);
   } else {
-    counters_.handshakeFailures.fetch_add(1);
-    log_.info(label, ": UDP ASSOCIATE is not served (closed)");
-    std::string reply = c.handshake->failureReply(ReplyCode::CommandNotSupported, "UDP ASSOCIATE is not served");
-    ::send(client->fd(), reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    return;
+    session = std::make_unique<UdpAssociation>(id, std::move(client), std::move(c.handshake), dialer_, settings_, log_,
+                                               counters_, limiter_);
   }
   Session* raw = session.get();
   {

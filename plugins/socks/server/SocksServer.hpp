@@ -33,6 +33,7 @@
 #include "protocol/Handshake.hpp"
 #include "ratatoskr/json.hpp"
 #include "ratatoskr/log.hpp"
+#include "server/AssociateLimiter.hpp"
 #include "server/HostListener.hpp"
 #include "server/ProxyCounters.hpp"
 #include "server/ProxySettings.hpp"
@@ -91,6 +92,7 @@ class SocksServer {
   const UpstreamDialer& dialer_;
   Log log_;
   ProxyCounters counters_;
+  AssociateLimiter limiter_;
   std::atomic<std::size_t> maxConnections_;
   std::atomic<bool> stopping_{false};
 

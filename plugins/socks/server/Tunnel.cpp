@@ -77,8 +77,16 @@ bool Tunnel::connect() {
   std::unique_ptr<Conn> upstream;
   Ip6Address address;
   try {
-    address = dialer_.resolve(destination, resolveBy_);
-    upstream = dialer_.dialTcp(address, destination.port, settings_.dialTimeout, cancel_.token());
+    // Several addresses only for names the system resolver answers (SystemProxy): the first that connects wins.
+    const std::vector<Ip6Address> candidates = dialer_.resolveAll(destination, resolveBy_);
+    for (std::size_t i = 0; !upstream; ++i) {
+      address = candidates[i];
+      try {
+        upstream = dialer_.dialTcp(address, destination.port, settings_.dialTimeout, cancel_.token());
+      } catch (const DialFailure&) {
+        if (i + 1 == candidates.size() || cancel_.cancelled()) throw;
+      }
+    }
   } catch (const DialFailure& f) {
     counters_.dialFailures.fetch_add(1);
     log_.info(clientLabel_, ": ", handshake_->protocol(), " CONNECT ", destinationLabel_, ": ", f.what(), " (reply: ",

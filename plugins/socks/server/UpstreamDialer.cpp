@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -25,9 +26,13 @@ ReplyCode replyCodeFor(Errc code) noexcept {
 }
 
 Ip6Address UpstreamDialer::resolve(const Destination& destination, Deadline deadline) const {
-  if (destination.kind != Destination::Kind::Domain) return destination.address();
+  return resolveAll(destination, deadline).front();
+}
+
+std::vector<Ip6Address> UpstreamDialer::resolveAll(const Destination& destination, Deadline deadline) const {
+  if (destination.kind != Destination::Kind::Domain) return {destination.address()};
   try {
-    return resolver_.resolve(destination.domain, deadline);
+    return {resolver_.resolve(destination.domain, deadline)};
   } catch (const Error& e) {
     // Ours cannot place it on Yggdrasil: in SystemProxy mode it is a name of the wider internet.
     bool oursOwnsIt = e.code() == Errc::InvalidArgument || e.code() == Errc::Closed || e.code() == Errc::Timeout;
@@ -36,7 +41,7 @@ Ip6Address UpstreamDialer::resolve(const Destination& destination, Deadline dead
   }
 }
 
-Ip6Address UpstreamDialer::systemResolve(const std::string& name, const std::string& why) const {
+std::vector<Ip6Address> UpstreamDialer::systemResolve(const std::string& name, const std::string& why) const {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -46,14 +51,21 @@ Ip6Address UpstreamDialer::systemResolve(const std::string& name, const std::str
     throw DialFailure(ReplyCode::HostUnreachable,
                       why + "; system resolver: \"" + name + "\": " + (rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc)));
   std::unique_ptr<addrinfo, void (*)(addrinfo*)> owned(list, ::freeaddrinfo);
-  Ip6Address a;
-  if (list->ai_family == AF_INET) {
-    a.bytes[10] = a.bytes[11] = 0xff;
-    std::memcpy(a.bytes.data() + 12, &reinterpret_cast<const sockaddr_in*>(list->ai_addr)->sin_addr, 4);
-  } else {
-    std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in6*>(list->ai_addr)->sin6_addr, 16);
+  std::vector<Ip6Address> out;
+  for (const addrinfo* ai = list; ai; ai = ai->ai_next) {
+    Ip6Address a;
+    if (ai->ai_family == AF_INET) {
+      a.bytes[10] = a.bytes[11] = 0xff;
+      std::memcpy(a.bytes.data() + 12, &reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr, 4);
+    } else if (ai->ai_family == AF_INET6) {
+      std::memcpy(a.bytes.data(), &reinterpret_cast<const sockaddr_in6*>(ai->ai_addr)->sin6_addr, 16);
+    } else {
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
   }
-  return a;
+  if (out.empty()) throw DialFailure(ReplyCode::HostUnreachable, why + "; system resolver: \"" + name + "\": no address");
+  return out;
 }
 
 std::unique_ptr<Conn> UpstreamDialer::dialTcp(const Ip6Address& address, std::uint16_t port,

@@ -18,6 +18,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "protocol/Destination.hpp"
 #include "protocol/SocksMessages.hpp"
@@ -44,6 +45,9 @@ class UpstreamDialer {
   // The address `destination` stands for. Names are resolved until
   // `deadline`.
   Ip6Address resolve(const Destination& destination, Deadline deadline) const;
+  // Every address to try for `destination`, in order: one, except for names
+  // the system resolver answers (SystemProxy), which may have several.
+  std::vector<Ip6Address> resolveAll(const Destination& destination, Deadline deadline) const;
   // A stream to address:port, within `timeout` (0: no limit) or until
   // `cancel` fires.
   std::unique_ptr<Conn> dialTcp(const Ip6Address& address, std::uint16_t port, std::chrono::milliseconds timeout,
@@ -55,7 +59,7 @@ class UpstreamDialer {
   Resolver& resolver() const noexcept { return resolver_; }
 
  private:
-  Ip6Address systemResolve(const std::string& name, const std::string& why) const;
+  std::vector<Ip6Address> systemResolve(const std::string& name, const std::string& why) const;
   std::unique_ptr<Conn> dialDirect(const Ip6Address& address, std::uint16_t port, std::chrono::milliseconds timeout,
                                    const CancelToken& cancel) const;
 

@@ -14,6 +14,9 @@
 // 3. 500 clients hold half a greeting while curl downloads: the download
 //    completes, the oldest half handshakes were closed to make room, and the
 //    host gained no thread per held client.
+// 4. UDP ASSOCIATE (udp_associate.py): 1 000 numbered datagrams to a socat
+//    UDP echo on r's TUN address come back through the relay; by name the
+//    replies keep the name header; datagrams from another source are dropped.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <sys/stat.h>
@@ -38,6 +41,7 @@ using namespace rtk::interop;
 namespace {
 
 constexpr int kHttpPort = 8080;
+constexpr int kEchoPort = 7000;
 constexpr long kFileBytes = 100L << 20;
 const std::string kClients = RTK_SOCKS_CLIENTS_DIR;
 
@@ -121,6 +125,10 @@ class SocksInteropTest : public CppUnit::TestFixture {
                                 "--host-record=files.test.ygg," + rAddress, "--host-record=clear.test.ygg,2001:db8::1",
                                 "--log-queries", "--log-facility=-"},
                                lab.file("dnsmasq.log").string());
+    // One child per datagram (RECVFROM + fork), so each comes back alone.
+    Subprocess udpEcho = nsR.spawn({"socat", "-T", "0.2", "UDP6-RECVFROM:" + std::to_string(kEchoPort) + ",bind=[" + rAddress + "],fork",
+                                    "PIPE"},
+                                   lab.file("socat.log").string());
     waitUntil("http.server on r's TUN address", 20000, [&] {
       return nsR.run({"curl", "-sf", "-g", "-o", "/dev/null", "http://[" + rAddress + "]:" + std::to_string(kHttpPort) + "/"}, 5000).ok();
     });
@@ -193,6 +201,31 @@ class SocksInteropTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(6L, snapshot->getValue<long>("tunnels_opened"));
     CPPUNIT_ASSERT_EQUAL(3, static_cast<int>(snapshot->getArray("listen")->size()));
     CPPUNIT_ASSERT(snapshot->getObject("resolver")->getValue<long>("lookups") >= 1);
+
+    // --- 4. UDP ASSOCIATE.
+    RunResult udp = nsO.run({"python3", kClients + "/udp_associate.py", "127.0.0.1", "1080", rAddress,
+                             std::to_string(kEchoPort), "files.test.ygg"}, 120000);
+    CPPUNIT_ASSERT_MESSAGE(udp.describe(), udp.ok());
+    trace("UDP ASSOCIATE (" + std::to_string(udp.seconds) + " s): " + udp.out);
+    std::map<std::string, std::string> udpResults;
+    std::istringstream udpLines(udp.out);
+    for (std::string line; std::getline(udpLines, line);) {
+      std::istringstream words(line);
+      std::string key, value;
+      words >> key >> value;
+      if (key == "numbered") words >> key >> value;  // "numbered 1000 back <n> ..."
+      udpResults[key] = value;
+    }
+    CPPUNIT_ASSERT_EQUAL(std::string("1000"), udpResults["back"]);
+    CPPUNIT_ASSERT_EQUAL(std::string("10"), udpResults["by-name"]);
+    CPPUNIT_ASSERT_EQUAL(std::string("0"), udpResults["other-source"]);
+    // MaxConnections changed while running, with the real yggdrasilctl.
+    auto set = o.ctl().call("setSocksMaxConnections", {{"max", "300"}});
+    CPPUNIT_ASSERT_EQUAL(300L, set->getValue<long>("max_connections"));
+    auto afterUdp = o.ctl().call("getSocks");
+    CPPUNIT_ASSERT_EQUAL(300L, afterUdp->getValue<long>("max_connections"));
+    CPPUNIT_ASSERT(afterUdp->getValue<long>("dropped_associate_packets") >= 5);
+    CPPUNIT_ASSERT_EQUAL(1L, afterUdp->getValue<long>("associations_opened"));
 
     o.stop();
     CPPUNIT_ASSERT_MESSAGE("the Unix socket is removed at stop", !std::filesystem::exists(unixSocket));

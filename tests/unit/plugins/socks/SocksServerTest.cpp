@@ -54,6 +54,7 @@ class SocksServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(httpConnectListener);
   CPPUNIT_TEST(unixSocketListener);
   CPPUNIT_TEST(stopEndsActiveTunnels);
+  CPPUNIT_TEST(systemProxyDialsOtherDestinationsDirectly);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -76,6 +77,35 @@ class SocksServerTest : public CppUnit::TestFixture {
     server_ = std::make_unique<SocksServer>(settings, *dialer_, rtk::Log());
     server_->start();
     return server_->boundAddresses().front();
+  }
+
+  void systemProxyDialsOtherDestinationsDirectly() {
+    UpstreamDialer split(network_, *resolver_, true);
+    ProxySettings settings;
+    settings.listen.push_back({"127.0.0.1:0", ListenSpec::Protocol::Socks});
+    server_ = std::make_unique<SocksServer>(settings, split, rtk::Log());
+    server_->start();
+    const std::string address = server_->boundAddresses().front();
+    const std::uint16_t port = echo_->port();
+    // An IPv4 literal of this machine, and a name only the system resolver knows.
+    std::string v4 = hexText("050100017f000001") + std::string{static_cast<char>(port >> 8), static_cast<char>(port & 0xff)};
+    for (const std::string& request : {v4, domainRequest("localhost", port)}) {
+      TestClient c(address);
+      c.sendHex(kGreeting);
+      c.receive(2);
+      c.send(request);
+      CPPUNIT_ASSERT_EQUAL(std::uint8_t(0), replyCode(c.socksReply()));
+      c.send("direct");
+      CPPUNIT_ASSERT_EQUAL(std::string("direct"), c.receive(6));
+    }
+    // Yggdrasil destinations still go through the node.
+    TestClient ygg(address);
+    ygg.sendHex(kGreeting + kConnectEcho);
+    ygg.receive(2);
+    CPPUNIT_ASSERT_EQUAL(std::uint8_t(0), replyCode(ygg.socksReply()));
+    CPPUNIT_ASSERT_EQUAL(1, network_.dials("tcp"));
+    server_->stop();
+    server_.reset();
   }
 
   std::int64_t snapshotInt(const char* key) { return server_->snapshot().get(key).asInt64(); }

@@ -10,6 +10,10 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <optional>
+#include <poll.h>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -80,7 +84,59 @@ inline void assertContains(const std::string& text, const std::string& part) {
 
 inline Ip6Address ip6(const char* text) { return *parseAddress(text); }
 
+// A node datagram socket backed by a UDP socket on 127.0.0.1: writeTo a
+// mapped Yggdrasil endpoint goes to its local port; datagrams from a mapped
+// local port come back as from that endpoint.
+class MappedPacketConn final : public PacketConn {
+ public:
+  using Routes = std::function<std::optional<std::uint16_t>(const Endpoint&)>;
+  using Reverse = std::function<Endpoint(std::uint16_t)>;
+  MappedPacketConn(Routes routes, Reverse reverse) : routes_(std::move(routes)), reverse_(std::move(reverse)) {
+    Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin);
+    fd_ = std::move(fd);
+  }
+  std::size_t readFrom(void* data, std::size_t size, Endpoint& from) override {
+    for (;;) {
+      pollfd p{fd_.get(), POLLIN, 0};
+      ::poll(&p, 1, 100);
+      if (closed_) throw Error(Errc::Closed, "fake packet conn closed");
+      if (!p.revents) continue;
+      sockaddr_in sin{};
+      socklen_t len = sizeof sin;
+      ssize_t n = ::recvfrom(fd_.get(), data, size, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&sin), &len);
+      if (n < 0) continue;
+      from = reverse_(ntohs(sin.sin_port));
+      return static_cast<std::size_t>(n);
+    }
+  }
+  std::size_t writeTo(const void* data, std::size_t size, const Endpoint& to) override {
+    auto port = routes_(to);
+    if (!port) throw Error(Errc::Unreachable, "fake: no route to " + formatEndpoint(to));
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sin.sin_port = htons(*port);
+    ::sendto(fd_.get(), data, size, 0, reinterpret_cast<sockaddr*>(&sin), sizeof sin);
+    return size;
+  }
+  void close() override { closed_ = true; }
+  void setReadDeadline(Deadline) override {}
+  void setWriteDeadline(Deadline) override {}
+  Endpoint localEndpoint() const override { return {}; }
+
+ private:
+  Routes routes_;
+  Reverse reverse_;
+  Fd fd_;
+  std::atomic<bool> closed_{false};
+};
+
 // Dials reach 127.0.0.1:<port> for mapped endpoints; others fail Unreachable.
+// The same map serves listenPacket's datagrams (MappedPacketConn).
 class MappedNetwork final : public NetworkInterface {
  public:
   void map(const std::string& endpoint, std::uint16_t localPort) {
@@ -118,7 +174,19 @@ class MappedNetwork final : public NetworkInterface {
     throw Error(Errc::NotSupported, "fake: listen");
   }
   std::unique_ptr<PacketConn> listenPacket(std::string_view, std::string_view) override {
-    throw Error(Errc::NotSupported, "fake: listenPacket");
+    return std::make_unique<MappedPacketConn>(
+        [this](const Endpoint& e) -> std::optional<std::uint16_t> {
+          std::lock_guard lock(mutex_);
+          auto it = routes_.find(formatEndpoint(e));
+          if (it == routes_.end()) return std::nullopt;
+          return it->second;
+        },
+        [this](std::uint16_t port) {
+          std::lock_guard lock(mutex_);
+          for (const auto& [endpoint, local] : routes_)
+            if (local == port) return parseEndpoint(endpoint);
+          return Endpoint{};
+        });
   }
   Ip6Address address() const override { return ip6("200::aa"); }
   Ip6Address subnet() const override { return ip6("300::"); }
