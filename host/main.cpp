@@ -134,7 +134,9 @@ class HostApplication final : public Poco::Util::ServerApplication {
     formatter.setUsage("[OPTIONS]");
     formatter.setHeader(
         "Runs a Yggdrasil 0.5 node with a userspace TCP/UDP stack from a conf file, and the plugins it enables.");
-    formatter.setFooter("The conf file is JSON with comments; `--genconf` writes a commented one to start from.");
+    formatter.setFooter(
+        "The conf file is JSON with comments; `--genconf` writes a commented one to start from. Plugins are enabled "
+        "in it (\"Plugins\": {\"Enabled\": [\"socks\"]}); conf/examples/socks.conf runs the SOCKS5 proxy.");
     formatter.format(std::cout);
     return EXIT_OK;
   }
