@@ -17,6 +17,9 @@
 // 4. UDP ASSOCIATE (udp_associate.py): 1 000 numbered datagrams to a socat
 //    UDP echo on r's TUN address come back through the relay; by name the
 //    replies keep the name header; datagrams from another source are dropped.
+// 5. The split dialer: o restarted with SystemProxy on; one proxy serves a
+//    name only the system resolver knows (localhost, dialled directly) and
+//    <key>.pk.ygg (through the node).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <sys/stat.h>
@@ -226,6 +229,23 @@ class SocksInteropTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(300L, afterUdp->getValue<long>("max_connections"));
     CPPUNIT_ASSERT(afterUdp->getValue<long>("dropped_associate_packets") >= 5);
     CPPUNIT_ASSERT_EQUAL(1L, afterUdp->getValue<long>("associations_opened"));
+
+    // --- 5. SystemProxy: the same proxy for this machine's names and Yggdrasil.
+    o.mutableSpec().modules->getObject("socks")->set("SystemProxy", true);
+    o.restart();
+    waitUntil("r and o peered again", 30000, [&] {
+      auto peers = o.ctl().getPeers()->getArray("peers");
+      return peers && peers->size() == 1 && peers->getObject(0)->getValue<bool>("up");
+    });
+    Subprocess local = nsO.spawn({"python3", "-m", "http.server", "8081", "--bind", "127.0.0.1", "--directory", www.string()},
+                                 lab.file("http-local.log").string());
+    waitUntil("http.server on o's loopback", 20000, [&] {
+      return nsO.run({"curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:8081/"}, 5000).ok();
+    });
+    download("SystemProxy: localhost via the system resolver, direct", "--socks5-hostname 127.0.0.1:1080 http://localhost:8081/blob.bin");
+    download("SystemProxy: <key>.pk.ygg through the node", "--socks5-hostname 127.0.0.1:1080 http://" + rName + path);
+    auto split = o.ctl().call("getSocks");
+    CPPUNIT_ASSERT_EQUAL(2L, split->getValue<long>("tunnels_opened"));
 
     o.stop();
     CPPUNIT_ASSERT_MESSAGE("the Unix socket is removed at stop", !std::filesystem::exists(unixSocket));
