@@ -7,7 +7,7 @@ namespace rtk::plugins::socks {
 
 namespace {
 
-constexpr std::size_t kRelayBufferBytes = 64 * 1024;
+constexpr std::size_t kRelayBufferBytes = 32 * 1024;
 
 void abortBoth(Conn& a, Conn& b) noexcept {
   for (Conn* c : {&a, &b}) {
