@@ -146,7 +146,9 @@ class HostApplication final : public Poco::Util::ServerApplication {
     formatter.setHeader(
         "Runs a Yggdrasil 0.5 node with a userspace TCP/UDP stack from a conf file, and the plugins it enables.");
     formatter.setFooter(
-        "The conf file is JSON with comments; `--genconf` writes a commented one to start from.\n"
+        "The conf file is JSON with comments (yggdrasil's HJSON confs are read too); `--genconf` writes a commented "
+        "one to start from. Plugins are enabled in it (\"Plugins\": {\"Enabled\": [\"socks\"]}); conf/examples/ "
+        "has one conf per plugin (socks.conf runs the SOCKS5 proxy).\n"
         "`ratatoskr ask TARGET [--json] [--admin ENDPOINT] [--config FILE] [--timeout MS]` asks a running host's "
         "ninfo plugin for a node's NodeInfo (TARGET: a key, <key>.pk.ygg, [address]:port or an address).");
     formatter.format(std::cout);
