@@ -40,7 +40,7 @@
 #include "server/Session.hpp"
 #include "server/UpstreamDialer.hpp"
 #include "util/Fd.hpp"
-#include "util/NamedThread.hpp"
+#include "ratatoskr/thread.hpp"
 
 namespace rtk::plugins::socks {
 
@@ -100,7 +100,7 @@ class SocksServer {
   std::vector<std::string> bound_;
   Fd epoll_;
   Fd wake_;
-  NamedThread thread_;
+  rtk::Thread thread_;
 
   // Owned by the loop thread.
   std::map<std::uint64_t, Client> clients_;  // by id: oldest first

@@ -21,7 +21,7 @@
 #include "server/Relay.hpp"
 #include "server/Session.hpp"
 #include "server/UpstreamDialer.hpp"
-#include "util/NamedThread.hpp"
+#include "ratatoskr/thread.hpp"
 #include "util/SocketConn.hpp"
 
 namespace rtk::plugins::socks {
@@ -64,7 +64,7 @@ class Tunnel final : public Session {
   std::unique_ptr<Conn> upstream_;  // set once connected; lives until the tunnel is destroyed
   std::string upstreamAddress_;
   IdleClock idle_;
-  NamedThread main_, writer_;
+  rtk::Thread main_, writer_;
 };
 
 }  // namespace rtk::plugins::socks

@@ -47,7 +47,7 @@
 #include "server/Session.hpp"
 #include "server/UpstreamDialer.hpp"
 #include "util/Fd.hpp"
-#include "util/NamedThread.hpp"
+#include "ratatoskr/thread.hpp"
 #include "util/SocketConn.hpp"
 
 namespace rtk::plugins::socks {
@@ -127,7 +127,7 @@ class UdpAssociation final : public Session {
   std::deque<std::shared_ptr<Target>> work_;
   TimePoint lastValid_;
 
-  NamedThread loop_, writer_, reader_;
+  rtk::Thread loop_, writer_, reader_;
 };
 
 }  // namespace rtk::plugins::socks
