@@ -42,6 +42,7 @@
 #include "runtime/LifecycleSubsystem.hpp"
 #include "runtime/LogFormat.hpp"
 #include "runtime/NodeFactory.hpp"
+#include "runtime/StopSignals.hpp"
 
 namespace {
 
@@ -301,6 +302,7 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "ask") {
     return rtk::host::cli::askMain(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   }
+  rtk::host::blockStopSignals();
   HostApplication app;
   try {
     app.init(argc, argv);

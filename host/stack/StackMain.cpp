@@ -13,8 +13,6 @@
 // bad values), 73 when -logto cannot open its file, 70 when the node or a
 // plugin it needs fails at start (the log says which).
 #include <Poco/Util/ServerApplication.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include <iostream>
 #include <memory>
@@ -33,6 +31,7 @@
 #include "runtime/HostRuntime.hpp"
 #include "runtime/LifecycleSubsystem.hpp"
 #include "runtime/NodeFactory.hpp"
+#include "runtime/StopSignals.hpp"
 #include "stack/StackFlags.hpp"
 #include "stack/StackLog.hpp"
 #include "stack/StackPlan.hpp"
@@ -155,15 +154,7 @@ int printAnswer(const StackPlan& plan) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // SIGINT/SIGTERM stay pending until the main thread waits for them
-  // (waitForTerminationRequest): blocked here, before any thread exists, so
-  // every thread inherits the block and a signal during start-up still
-  // ends in an orderly stop instead of the default action.
-  sigset_t stopSignals;
-  sigemptyset(&stopSignals);
-  sigaddset(&stopSignals, SIGINT);
-  sigaddset(&stopSignals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  rtk::host::blockStopSignals();
   crypto::initSodium();
   StackPlan plan;
   try {

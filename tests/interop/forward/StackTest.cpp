@@ -3,12 +3,15 @@
 //
 //   ratatoskr-stack -useconffile <HJSON from `yggdrasil -genconf`>
 //       -remote-tcp 8080:127.0.0.1:8080 -local-tcp 127.0.0.1:2222:[<r>]:22
+//       -socks 127.0.0.1:1080
 //
-// serves both directions (SHA-256 equal on both ends), the address it
+// serves both directions (SHA-256 equal on both ends) and SOCKS5 by
+// <key>.pk.ygg (the socks plugin, as yggstack's -socks), the address it
 // prints with -address is the one the real node reaches, and SIGTERM stops
 // it cleanly.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -83,7 +86,8 @@ class StackTest : public CppUnit::TestFixture {
 
     const auto log = lab.file("stack.log");
     Subprocess stack = nsO.spawn({RTK_INTEROP_STACK, "-useconffile", confPath.string(), "-remote-tcp", "8080:127.0.0.1:8080",
-                                  "-local-tcp", "127.0.0.1:2222:[" + rAddress + "]:22", "-plugin-dir", Tools::pluginDir(),
+                                  "-local-tcp", "127.0.0.1:2222:[" + rAddress + "]:22", "-socks", "127.0.0.1:1080",
+                                  "-plugin-dir", Tools::pluginDir(),
                                   "-logto", log.string(), "-loglevel", "debug"},
                                  lab.file("stack.out").string());
     waitUntil("ratatoskr-stack running", 20000, [&] {
@@ -105,6 +109,22 @@ class StackTest : public CppUnit::TestFixture {
     trace("-remote-tcp: " + std::to_string(in.bytesReceived) + " bytes from r's kernel, " + std::to_string(in.megabitsPerSecond()) +
           " Mbit/s");
     CPPUNIT_ASSERT_MESSAGE("-remote-tcp transfer not intact", in.intact() && in.bytesReceived == (16u << 20));
+
+    // -socks: curl in o's namespace fetches a file from r's TUN address by
+    // r's <key>.pk.ygg name through the stack's SOCKS5 listener.
+    const auto www = lab.file("www");
+    std::filesystem::create_directory(www);
+    std::ofstream(www / "hello.txt") << "through ratatoskr-stack -socks\n";
+    Subprocess http = nsR.spawn({"python3", "-m", "http.server", "8081", "--bind", rAddress, "--directory", www.string()},
+                                lab.file("http.log").string());
+    waitUntil("http.server on r's TUN address", 20000, [&] {
+      return nsR.run({"curl", "-sf", "-g", "-o", "/dev/null", "http://[" + rAddress + "]:8081/hello.txt"}, 5000).ok();
+    });
+    RunResult viaSocks = nsO.run({"curl", "-sS", "--fail", "--max-time", "20", "--socks5-hostname", "127.0.0.1:1080",
+                                  "http://" + r.publicKey() + ".pk.ygg:8081/hello.txt"},
+                                 30000);
+    CPPUNIT_ASSERT_MESSAGE(viaSocks.describe(), viaSocks.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("through ratatoskr-stack -socks\n"), viaSocks.out);
 
     ExitStatus status = stack.terminate(10000);
     const std::string text = slurp(log);
