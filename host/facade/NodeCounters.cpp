@@ -36,6 +36,11 @@ std::vector<NodeCounter> nodeCounters(core::node::Core& core, netstack::Netstack
   addCounter(out, "ipv6_packets_dropped_total", "bad_destination", ipv6Drops, k.badDestination + k.inBadDestination);
   addCounter(out, "ipv6_packets_dropped_total", "no_handler", ipv6Drops, k.inNoHandler);
 
+  auto refused = core.links().inboundRefusals();
+  const char* refusedHelp = "inbound connections closed at once because too many handshakes were pending, by cap";
+  addCounter(out, "link_inbound_refused_total", "handshakes_pending", refusedHelp, refused.pendingCap);
+  addCounter(out, "link_inbound_refused_total", "source_handshakes_pending", refusedHelp, refused.perSourceCap);
+
   try {
     auto p = core.proto().stats();
     addCounter(out, "proto_messages_received_total", "", "NodeInfo and debug protocol messages received", p.dispatcher.received);

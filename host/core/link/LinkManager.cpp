@@ -26,10 +26,21 @@ const char* kindName(LinkKind kind) {
   return "?";
 }
 
+// The address part of an accepted connection's "host:port" or "[v6]:port"
+// (a unix listener's path stays whole): what InboundLimits counts per source.
+std::string sourceAddress(const std::string& remote) {
+  if (!remote.empty() && remote.front() == '[') return remote.substr(0, remote.find(']') + 1);
+  const auto colon = remote.rfind(':');
+  return colon == std::string::npos ? remote : remote.substr(0, colon);
+}
+
 }  // namespace
 
 LinkManager::LinkManager(LinkManagerSettings settings, router::PeerRegistry& registry)
-    : env_(std::make_shared<LinkEnvironment>()), log_(settings.log), loop_("rtk-links") {
+    : env_(std::make_shared<LinkEnvironment>()),
+      log_(settings.log),
+      inboundLimits_(settings.inbound),
+      loop_("rtk-links") {
   env_->key = settings.key;
   env_->allowedPublicKeys = std::move(settings.allowedPublicKeys);
   env_->registry = &registry;
@@ -139,6 +150,45 @@ void LinkManager::startLink(const EntryKey& key, Entry& entry) {
   link->start();
 }
 
+bool LinkManager::admitInbound(const std::string& source, const std::string& redactedUri) {
+  const char* cap = nullptr;
+  std::size_t limit = 0;
+  if (pendingInbound_.size() >= inboundLimits_.maxPendingHandshakes) {
+    refusedPendingCap_.fetch_add(1, std::memory_order_relaxed);
+    cap = "handshakes pending in all";
+    limit = inboundLimits_.maxPendingHandshakes;
+  } else if (auto it = pendingBySource_.find(source);
+             it != pendingBySource_.end() && it->second >= inboundLimits_.maxPendingHandshakesPerSource) {
+    refusedPerSourceCap_.fetch_add(1, std::memory_order_relaxed);
+    cap = "handshakes pending from this address";
+    limit = inboundLimits_.maxPendingHandshakesPerSource;
+  }
+  if (!cap) return true;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - lastRefusalWarning_ >= std::chrono::seconds(1)) {
+    lastRefusalWarning_ = now;
+    log_.warn(redactedUri, ": inbound connection closed: ", limit, " ", cap, " already (",
+              refusedPendingCap_.load() + refusedPerSourceCap_.load(), " refused since start)");
+  }
+  return false;
+}
+
+void LinkManager::endPendingInbound(std::uint64_t linkId) {
+  auto it = pendingInbound_.find(linkId);
+  if (it == pendingInbound_.end()) return;
+  if (auto s = pendingBySource_.find(it->second); s != pendingBySource_.end() && --s->second == 0)
+    pendingBySource_.erase(s);
+  pendingInbound_.erase(it);
+}
+
+InboundRefusals LinkManager::inboundRefusals() const {
+  return {refusedPendingCap_.load(std::memory_order_relaxed), refusedPerSourceCap_.load(std::memory_order_relaxed)};
+}
+
+std::size_t LinkManager::pendingInboundHandshakes() const {
+  return loop_.call([this] { return pendingInbound_.size(); });
+}
+
 void LinkManager::scheduleRetry(const EntryKey& key, Entry& entry) {
   auto delay = entry.backoff.next();
   std::uint64_t generation = ++entry.retryGeneration;
@@ -161,16 +211,21 @@ void LinkManager::onAccepted(const std::shared_ptr<LinkListener>& listener, Link
     log_.debug(uri.redacted(), ": already linked, dropping the duplicate inbound connection");
     return;
   }
+  const std::string source = sourceAddress(accepted.remote);
+  if (!admitInbound(source, uri.redacted())) return;  // the socket closes here
   Entry entry{uri, key.sourceInterface, LinkKind::Incoming, nullptr, Backoff(kDefaultMaxBackoff)};
   auto link = Link::inbound(nextLinkId_++, uri, key.sourceInterface, std::move(accepted.socket), listener->local(),
                             env_, upHandler(), closedHandler());
   entry.link = link;
   entries_.emplace(key, std::move(entry));
   running_[link->id()] = link;
+  pendingInbound_[link->id()] = source;
+  ++pendingBySource_[source];
   link->start();
 }
 
 void LinkManager::onLinkUp(const std::shared_ptr<Link>& link, const PublicKey& key) {
+  endPendingInbound(link->id());
   if (!stopping_.load()) {
     PeerEvent up;
     up.kind = PeerEvent::Kind::Up;
@@ -189,6 +244,7 @@ void LinkManager::onLinkUp(const std::shared_ptr<Link>& link, const PublicKey& k
 void LinkManager::onLinkClosed(const std::shared_ptr<Link>& link, const std::string& error, bool wasUp) {
   link->join();
   running_.erase(link->id());
+  endPendingInbound(link->id());
   if (link->kind() == LinkKind::Probe) return onProbeClosed(link, error);
   auto it = entries_.find(EntryKey{link->uri().identity(), link->sourceInterface()});
   const bool current = it != entries_.end() && it->second.link == link;

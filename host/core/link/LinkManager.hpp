@@ -75,6 +75,7 @@
 #include "core/crypto/Ed25519.hpp"
 #include "core/link/Acceptor.hpp"
 #include "core/link/Backoff.hpp"
+#include "core/link/InboundLimits.hpp"
 #include "core/link/Link.hpp"
 #include "core/link/LinkTiming.hpp"
 #include "core/link/PeerUri.hpp"
@@ -90,6 +91,7 @@ struct LinkManagerSettings {
   std::vector<PublicKey> allowedPublicKeys;  // empty: every inbound key allowed
   rtk::Log log;                              // subsystem "links"
   LinkTiming timing;                         // yggdrasil's defaults
+  InboundLimits inbound;                     // handshakes pending at once
 };
 
 struct ListenerInfo {
@@ -124,6 +126,11 @@ class LinkManager {
   // Closes a listener; its port is free on return. NotFound when unknown.
   void closeListener(std::uint64_t id);
   std::vector<ListenerInfo> listeners() const;
+  // Inbound connections closed at once because too many handshakes were
+  // pending (InboundLimits). Any thread.
+  InboundRefusals inboundRefusals() const;
+  // Accepted connections whose handshake has not ended yet.
+  std::size_t pendingInboundHandshakes() const;
 
   // Configured peers (up or not) and inbound links, merged with the router's
   // view of each, sorted by URI.
@@ -165,6 +172,9 @@ class LinkManager {
   void onAccepted(const std::shared_ptr<LinkListener>& listener, LinkListener::Accepted accepted);
   void onLinkUp(const std::shared_ptr<Link>& link, const PublicKey& key);
   void onLinkClosed(const std::shared_ptr<Link>& link, const std::string& error, bool wasUp);
+  // InboundLimits; loop thread. admitInbound counts the refusal itself.
+  bool admitInbound(const std::string& source, const std::string& redactedUri);
+  void endPendingInbound(std::uint64_t linkId);
   // Peer events and probes; loop thread.
   struct Subscriber {
     PeerInterface::PeerEventHandler handler;
@@ -197,6 +207,11 @@ class LinkManager {
   std::uint64_t nextLinkId_ = 1;
   std::map<std::uint64_t, PeerEvent> upLinks_;  // the Up event of each link that gave one, by link id
   std::map<std::uint64_t, Probe> probes_;       // unfinished probes, by link id
+  InboundLimits inboundLimits_;
+  std::map<std::uint64_t, std::string> pendingInbound_;  // handshaking inbound link id -> source address
+  std::map<std::string, std::size_t> pendingBySource_;
+  std::chrono::steady_clock::time_point lastRefusalWarning_{};
+  std::atomic<std::uint64_t> refusedPendingCap_{0}, refusedPerSourceCap_{0};
 
   mutable std::mutex subscribersMutex_;
   std::map<std::uint64_t, std::shared_ptr<Subscriber>> subscribers_;

@@ -1,4 +1,5 @@
 #include <cppunit/extensions/HelperMacros.h>
+#include <arpa/inet.h>
 #include <poll.h>
 
 #include <condition_variable>
@@ -153,6 +154,32 @@ void expectProbeError(TestNode& node, const std::string& uri, Errc code, const s
   CPPUNIT_ASSERT_MESSAGE(what + " lacks " + needle, what.find(needle) != std::string::npos);
 }
 
+// A TCP connection to 127.0.0.1:port from the loopback address `source`
+// (any 127.x.y.z works without configuration); -1 on failure.
+int connectFromLoopback(const char* source, std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in from{}, to{};
+  from.sin_family = to.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &from.sin_addr);
+  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  to.sin_port = htons(port);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// An admitted connection receives our handshake metadata at once; a refused
+// one is closed without a byte.
+bool closedWithoutAByte(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, 5000) <= 0) return false;
+  std::uint8_t b;
+  return ::recv(fd, &b, 1, 0) == 0;
+}
+
 }  // namespace
 
 class LinkManagerTest : public CppUnit::TestFixture {
@@ -177,6 +204,7 @@ class LinkManagerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(routerCanCloseTheLink);
   CPPUNIT_TEST(wsListenerAnswersHealthChecks);
   CPPUNIT_TEST(duplicateInboundIdentityIsDropped);
+  CPPUNIT_TEST(pendingHandshakesAreCapped);
   CPPUNIT_TEST(ratesAndUptimeAreReported);
   CPPUNIT_TEST(fiftyFlapsLeaveNoThreadsOrDescriptors);
   CPPUNIT_TEST(stopClosesListenersAndLinks);
@@ -529,6 +557,45 @@ class LinkManagerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
     CPPUNIT_ASSERT(answer.substr(answer.size() - 2) == "OK");
     CPPUNIT_ASSERT_EQUAL(0, a.registry.added());
+  }
+
+  // Half-open inbound connections hold a link thread each until their
+  // handshake times out: beyond the caps they are closed at once and
+  // counted, and the slots come back when the pending ones end.
+  void pendingHandshakesAreCapped() {
+    LinkTiming timing;
+    timing.handshakeTimeout = 1500ms;
+    rtk::core::link::InboundLimits limits;
+    limits.maxPendingHandshakes = 4;
+    limits.maxPendingHandshakesPerSource = 2;
+    TestNode a({}, timing, limits);
+    auto info = a.links->listen("tcp://127.0.0.1:0");
+    const auto port = static_cast<std::uint16_t>(std::stoi(info.uri.substr(info.uri.rfind(':') + 1)));
+    std::vector<int> held;
+    auto connect = [&](const char* source) {
+      int fd = connectFromLoopback(source, port);
+      CPPUNIT_ASSERT_MESSAGE(source, fd >= 0);
+      held.push_back(fd);
+      return fd;
+    };
+    for (const char* source : {"127.0.0.2", "127.0.0.2", "127.0.0.3"}) connect(source);
+    CPPUNIT_ASSERT(waitUntil([&] { return a.links->pendingInboundHandshakes() == 3; }, kWait));
+    CPPUNIT_ASSERT_MESSAGE("third from 127.0.0.2", closedWithoutAByte(connect("127.0.0.2")));
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), a.links->inboundRefusals().perSourceCap);
+    connect("127.0.0.3");
+    CPPUNIT_ASSERT(waitUntil([&] { return a.links->pendingInboundHandshakes() == 4; }, kWait));
+    CPPUNIT_ASSERT_MESSAGE("fifth in all", closedWithoutAByte(connect("127.0.0.4")));
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), a.links->inboundRefusals().pendingCap);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(4), a.links->pendingInboundHandshakes());
+    CPPUNIT_ASSERT_MESSAGE(a.logs.dump(),
+                           !a.logs.find({"warn", "inbound connection closed: 2 handshakes pending from this address"}).empty());
+    // The held ones time out; the next connection is served again.
+    CPPUNIT_ASSERT(waitUntil([&] { return a.links->pendingInboundHandshakes() == 0; }, kWait));
+    int again = connect("127.0.0.4");
+    CPPUNIT_ASSERT_MESSAGE("served after the pending ones ended", !closedWithoutAByte(again));
+    CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), a.links->inboundRefusals().pendingCap + a.links->inboundRefusals().perSourceCap);
+    CPPUNIT_ASSERT_EQUAL(0, a.registry.added());
+    for (int fd : held) ::close(fd);
   }
 
   void duplicateInboundIdentityIsDropped() {

@@ -23,9 +23,10 @@ namespace rtk::test {
 
 class TestNode {
  public:
-  explicit TestNode(std::vector<PublicKey> allowed = {}, core::link::LinkTiming timing = {})
+  explicit TestNode(std::vector<PublicKey> allowed = {}, core::link::LinkTiming timing = {},
+                    core::link::InboundLimits inbound = {})
       : key(core::crypto::SigningKey::generate()) {
-    core::link::LinkManagerSettings s{key, std::move(allowed), logs.log(), timing};
+    core::link::LinkManagerSettings s{key, std::move(allowed), logs.log(), timing, inbound};
     links = std::make_unique<core::link::LinkManager>(s, registry);
   }
   ~TestNode() { links->stop(); }
