@@ -8,6 +8,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
@@ -104,6 +105,17 @@ class TinyChatTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE("bob received: " + firstDifference(aliceText, bobGot), bobGot == aliceText);
     // Both connected through the transit node: bob's log names alice's address.
     CPPUNIT_ASSERT(chatReadFile(lab.file("bob.log")).find("chat with [") != std::string::npos);
+
+    // Ctrl-C while waiting for a chat: a clean exit with status 130.
+    std::ofstream(lab.file("carol.in"));
+    Subprocess waiting = aliceNs.spawn({"sh", "-c", "exec " + chat("carol", toAlice, "--port 7778")},
+                                       lab.file("carol.log").string());
+    waitUntil("carol waits for a chat", 20000,
+              [&] { return chatReadFile(lab.file("carol.log")).find("waiting for a chat") != std::string::npos; });
+    waiting.signalGroup(SIGINT);
+    const auto carolEnd = waiting.waitFor(10000);
+    CPPUNIT_ASSERT_MESSAGE("carol ignored SIGINT; log: " + chatReadFile(lab.file("carol.log")), carolEnd.has_value());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(chatReadFile(lab.file("carol.log")), 130, carolEnd->code);
   }
 };
 
