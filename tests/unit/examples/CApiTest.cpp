@@ -103,6 +103,7 @@ class CApiTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(badDialTargetsAreRefused);
   CPPUNIT_TEST(echoThroughTheDescriptorByAddressAndPkYggName);
   CPPUNIT_TEST(stopClosesOpenConnections);
+  CPPUNIT_TEST(atMostSixtyFourConnectionsAtATime);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -213,6 +214,40 @@ class CApiTest : public CppUnit::TestFixture {
     rtkc_stop(node);  // joins the relay threads; our descriptor now reads end of file
     CPPUNIT_ASSERT_EQUAL(std::string(), readAll(fd, 5000));
     ::close(fd);
+  }
+
+  // The 65th open connection is refused; once one ends (its relay threads
+  // joined on the next dial) a new one is accepted.
+  void atMostSixtyFourConnectionsAtATime() {
+    EchoNode echo;
+    rtkc_node* node = startOrFail("{\"Peers\": [\"" + echo.peerUri() + "\"]}");
+    for (int i = 0; i < 200 && !peerUp(node); ++i) ::usleep(50 * 1000);
+    const std::string target = "[" + rtk::formatAddress(echo.node().address()) + "]:7";
+    std::vector<int> fds;
+    for (int i = 0; i < 64; ++i) {
+      char* error = nullptr;
+      const int fd = rtkc_dial(node, target.c_str(), 10000, &error);
+      CPPUNIT_ASSERT_MESSAGE(std::to_string(i) + ": " + takeString(error), fd >= 0);
+      fds.push_back(fd);
+    }
+    char* error = nullptr;
+    CPPUNIT_ASSERT_EQUAL(-1, rtkc_dial(node, target.c_str(), 10000, &error));
+    const std::string refused = takeString(error);
+    CPPUNIT_ASSERT_MESSAGE(refused, refused.find("already 64 connections open") != std::string::npos);
+
+    // The echo serves the first connection: ending it ends its relay.
+    ::shutdown(fds.front(), SHUT_WR);
+    CPPUNIT_ASSERT_EQUAL(std::string(), readAll(fds.front(), 10000));
+    ::close(fds.front());
+    int again = -1;
+    for (int i = 0; i < 200 && again < 0; ++i) {
+      again = rtkc_dial(node, target.c_str(), 10000, nullptr);
+      if (again < 0) ::usleep(50 * 1000);
+    }
+    CPPUNIT_ASSERT(again >= 0);
+    ::close(again);
+    for (std::size_t i = 1; i < fds.size(); ++i) ::close(fds[i]);
+    rtkc_stop(node);
   }
 };
 
