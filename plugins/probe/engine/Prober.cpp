@@ -126,10 +126,13 @@ TraceResult Prober::trace(const PublicKey& key) {
     }
   }
   const auto peers = upstream_.upPeers();
-  for (auto& h : r.hops) {
+  for (std::size_t i = 0; i < r.hops.size(); ++i) {
+    TraceHop& h = r.hops[i];
+    if (!h.from && i > 0 && r.hops[i - 1].to) h.from = r.hops[i - 1].to;
     if (!h.from || *h.from != r.self) continue;  // another node's port number means nothing here
     for (const auto& p : peers)
       if (p.port == h.port) h.localPeer = p.key;
+    if (h.localPeer && !h.to) h.to = h.localPeer;  // leaving from us by that port reaches that peer
   }
   if (r.error.empty() || !r.path.empty() || !r.hops.empty()) measure(r, peers);
   r.elapsed = Crawler::Clock::now() - started;
@@ -144,6 +147,8 @@ void Prober::measure(TraceResult& r, const std::vector<LocalPeer>& peers) {
     if (p.latency.count() > 0) latency[p.key] = p.latency;
   std::set<PublicKey> wanted;
   for (std::size_t i = 1; i < r.path.size(); ++i) wanted.insert(r.path[i].key);
+  for (const auto& h : r.hops)
+    if (h.to) wanted.insert(*h.to);
   if (r.target != r.self) wanted.insert(r.target);
   wanted.erase(r.self);
 

@@ -42,7 +42,7 @@ RunResult cliProbe(const Node& from, std::vector<std::string> args) {
   std::vector<std::string> argv{Tools::host(), "probe"};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--admin");
-  argv.push_back(from.adminEndpoint());
+  argv.push_back("unix://" + from.adminSocketPath().string());
   return Subprocess::run(argv, 90000);
 }
 
@@ -170,7 +170,7 @@ class ProbeInteropTest : public CppUnit::TestFixture {
 
     // --- the same crawl through the real yggdrasilctl against our admin socket.
     const RunResult ctl = Subprocess::run(
-        {Tools::yggdrasilctl(), "-json", "-endpoint=" + n0.adminEndpoint(), "probeTree", "maxDepth=10", "concurrency=64"},
+        {Tools::yggdrasilctl(), "-json", "-endpoint=" + "unix://" + n0.adminSocketPath().string(), "probeTree", "maxDepth=10", "concurrency=64"},
         90000);
     CPPUNIT_ASSERT_MESSAGE(ctl.describe(), ctl.ok());
     const auto viaCtl = rtk::probe::crawlFromJson(rtk::json::Value::parse(ctl.out));

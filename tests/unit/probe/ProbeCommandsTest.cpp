@@ -9,12 +9,13 @@
 #include "ProbeService.hpp"
 #include "ratatoskr/abi.hpp"
 #include "ratatoskr/json.hpp"
+#include "ratatoskr/services/probe.hpp"
 
 using namespace rtk;
 using rtk::probe::fake::keyN;
 
 namespace {
-std::string errorOf(const std::function<void()>& f) {
+std::string commandErrorOf(const std::function<void()>& f) {
   try {
     f();
   } catch (const Error& e) {
@@ -48,12 +49,12 @@ class ProbeCommandsTest : public CppUnit::TestFixture {
     auto limited = json::Value::parse(c.tree(R"({"maxDepth":3,"maxNodes":1})"));
     CPPUNIT_ASSERT(limited.get("truncated").asBool());
     CPPUNIT_ASSERT_EQUAL(std::string("probe: maxDepth is required (1 = our peers, 2 = their peers, ...)"),
-                         errorOf([&] { c.tree("{}"); }));
-    CPPUNIT_ASSERT(errorOf([&] { c.tree(R"({"maxDepth":"0"})"); }).find("maxDepth must be a whole number from 1") !=
+                         commandErrorOf([&] { c.tree("{}"); }));
+    CPPUNIT_ASSERT(commandErrorOf([&] { c.tree(R"({"maxDepth":"0"})"); }).find("maxDepth must be a whole number from 1") !=
                    std::string::npos);
-    CPPUNIT_ASSERT(errorOf([&] { c.tree(R"({"maxDepth":2,"concurrency":257})"); }).find("concurrency") != std::string::npos);
-    CPPUNIT_ASSERT(errorOf([&] { c.tree(R"({"maxDepth":"two"})"); }).find("\"two\"") != std::string::npos);
-    CPPUNIT_ASSERT(errorOf([&] { c.tree("[1]"); }).find("JSON object") != std::string::npos);
+    CPPUNIT_ASSERT(commandErrorOf([&] { c.tree(R"({"maxDepth":2,"concurrency":257})"); }).find("concurrency") != std::string::npos);
+    CPPUNIT_ASSERT(commandErrorOf([&] { c.tree(R"({"maxDepth":"two"})"); }).find("\"two\"") != std::string::npos);
+    CPPUNIT_ASSERT(commandErrorOf([&] { c.tree("[1]"); }).find("JSON object") != std::string::npos);
   }
 
   void pathAndTraceArguments() {
@@ -62,8 +63,8 @@ class ProbeCommandsTest : public CppUnit::TestFixture {
     auto p = json::Value::parse(c.path(R"({"key":")" + keyN(0).hex() + "\"}"));
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), p.get("path").size());
     CPPUNIT_ASSERT_EQUAL(keyN(1).hex(), p.get("path").at(0).asString());
-    CPPUNIT_ASSERT(errorOf([&] { c.path("{}"); }).find("no key given") != std::string::npos);
-    CPPUNIT_ASSERT(errorOf([&] { c.path(R"({"key":")" + keyN(5).hex() + "\"}"); }).find("not in the local tree") !=
+    CPPUNIT_ASSERT(commandErrorOf([&] { c.path("{}"); }).find("no key given") != std::string::npos);
+    CPPUNIT_ASSERT(commandErrorOf([&] { c.path(R"({"key":")" + keyN(5).hex() + "\"}"); }).find("not in the local tree") !=
                    std::string::npos);
     auto t = json::Value::parse(c.trace(R"({"key":")" + keyN(1).hex() + ".pk.ygg\"}"));
     CPPUNIT_ASSERT_EQUAL(keyN(1).hex(), t.get("target").asString());
@@ -88,7 +89,19 @@ class ProbeCommandsTest : public CppUnit::TestFixture {
     sdk::StringSink json2, err2;
     CPPUNIT_ASSERT_EQUAL(rtk_status(RTK_ERR_INVALID_ARGUMENT), t->path(t->probe, sdk::toStr("{}"), json2.get(), err2.get()));
     CPPUNIT_ASSERT(err2.take().find("no key given") != std::string::npos);
+    // The C++ client over the same table.
+    sdk::ProbeClient client(*t);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), client.tree(1).get("nodes").size());
+    CPPUNIT_ASSERT_EQUAL(keyN(1).hex(), client.path(keyN(0).hex()).get("path").at(0).asString());
+    CPPUNIT_ASSERT_EQUAL(keyN(1).hex(), client.trace(keyN(1).hex()).get("target").asString());
+    try {
+      client.path("nonsense");
+      CPPUNIT_FAIL("a bad key must throw");
+    } catch (const Error& e) {
+      CPPUNIT_ASSERT(e.code() == Errc::InvalidArgument);
+    }
     service.detach();
+    CPPUNIT_ASSERT_THROW(client.tree(1), Error);
   }
 
  private:

@@ -39,6 +39,7 @@ class TraceTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(lookupUntilThePathAppears);
   CPPUNIT_TEST(unknownTargetTimesOut);
   CPPUNIT_TEST(coordinatesWithoutTreePathKeepTheEnds);
+  CPPUNIT_TEST(aHopFromUsLeadsToOurPeer);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -143,6 +144,24 @@ class TraceTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.hops[0].from == keyN(9) && !r.hops[0].to);
     CPPUNIT_ASSERT(!r.hops[1].from && !r.hops[1].to && !r.hops[1].localPeer);
     CPPUNIT_ASSERT(r.hops[2].to == keyN(40) && r.hops[2].rtt == std::chrono::milliseconds(41));
+  }
+
+  // We are the root: the first hop leaves from us, so its port names our peer, which is the next hop's start.
+  void aHopFromUsLeadsToOurPeer() {
+    fake::FakeUpstream up;
+    up.link(0, 1, 4);
+    up.peers.push_back(LocalPeer{keyN(7), 1, std::chrono::microseconds(50)});
+    up.graph[keyN(40)] = {};
+    up.treeEntries = {TreeEntry{keyN(0), keyN(0)}, TreeEntry{keyN(1), keyN(0)}};
+    up.pathEntries = {PathEntry{keyN(40), {4, 1}}};
+    Prober prober(up, quick(), Log());
+    auto r = prober.trace(keyN(40));
+    CPPUNIT_ASSERT_EQUAL(std::size_t(2), r.hops.size());
+    CPPUNIT_ASSERT(r.hops[0].from == keyN(0) && r.hops[0].localPeer == keyN(1) && r.hops[0].to == keyN(1));
+    CPPUNIT_ASSERT(r.hops[0].rtt == std::chrono::microseconds(101));
+    CPPUNIT_ASSERT(r.hops[1].from == keyN(1));
+    CPPUNIT_ASSERT(!r.hops[1].localPeer);  // port 1 is peer 7's here, but this hop leaves from node 1
+    CPPUNIT_ASSERT(r.hops[1].to == keyN(40));
   }
 };
 
