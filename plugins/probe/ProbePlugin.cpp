@@ -31,7 +31,8 @@ class ProbePlugin final : public sdk::Plugin {
           "LookupRetryEveryMs": {"type": "integer", "minimum": 1, "maximum": 600000, "default": 1000},
           "MaxDurationMs": {"type": "integer", "minimum": -1, "maximum": 86400000, "default": 300000},
           "RemoteTimeoutMs": {"type": "integer", "minimum": 100, "maximum": 60000, "default": 6000},
-          "HopWaitMs": {"type": "integer", "minimum": 0, "maximum": 60000, "default": 2000}
+          "HopWaitMs": {"type": "integer", "minimum": 0, "maximum": 60000, "default": 2000},
+          "RemoteAttempts": {"type": "integer", "minimum": 1, "maximum": 5, "default": 2}
         },
         "additionalProperties": false
       })"};
@@ -75,6 +76,7 @@ class ProbePlugin final : public sdk::Plugin {
     o.maxDuration = std::chrono::milliseconds(config.get("MaxDurationMs").asInt64());
     o.remoteTimeout = std::chrono::milliseconds(config.get("RemoteTimeoutMs").asInt64());
     o.hopWait = std::chrono::milliseconds(config.get("HopWaitMs").asInt64());
+    o.remoteAttempts = static_cast<int>(config.get("RemoteAttempts").asInt64());
     return o;
   }
 

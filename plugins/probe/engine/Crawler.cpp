@@ -62,6 +62,8 @@ class CrawlRun : public std::enable_shared_from_this<CrawlRun> {
     }
     result_.truncated = result_.truncated || cut;
     replies_.assign(level_.size(), {});
+    attempts_.assign(level_.size(), 0);
+    retry_.clear();
     if (found.empty() || cut || depth >= result_.options.maxDepth) level_.clear();
   }
 
@@ -93,7 +95,9 @@ class CrawlRun : public std::enable_shared_from_this<CrawlRun> {
       const std::size_t node = level_.at(slot);
       CrawlNode& n = result_.nodes[node];
       n.queried = true;
-      if (!reply.ok()) {
+      if (!reply.ok() && reply.error->code() == Errc::Timeout && attempts_[slot] < result_.options.attempts) {
+        retry_.push_back(slot);  // asked again: a new message makes a real node look its path up again
+      } else if (!reply.ok()) {
         n.rtt = std::chrono::nanoseconds(0);
         n.unreachable = true;
         const Errc code = reply.error->code();
@@ -140,15 +144,22 @@ class CrawlRun : public std::enable_shared_from_this<CrawlRun> {
         if (error_.empty()) error_ = "probe: the crawl's time limit passed";
         if (outstanding_ == 0) finished_ = true;
         if (finished_) continue;
-      } else if (next_ < level_.size() && outstanding_ < concurrency()) {
-        const std::size_t slot = next_++;
+      } else if ((next_ < level_.size() || !retry_.empty()) && outstanding_ < concurrency()) {
+        std::size_t slot;
+        if (!retry_.empty()) {
+          slot = retry_.front();
+          retry_.erase(retry_.begin());
+        } else {
+          slot = next_++;
+        }
+        ++attempts_[slot];
         ++outstanding_;
         const PublicKey key = result_.nodes[level_[slot]].key;
         lock.unlock();
         flights_->call(RemoteQuery::Peers, key, [self, slot](const Outcome<RemoteReply>& r) { self->onReply(slot, r); });
         lock.lock();
         continue;
-      } else if (outstanding_ == 0 && next_ >= level_.size()) {
+      } else if (outstanding_ == 0 && next_ >= level_.size() && retry_.empty()) {
         endLevelLocked();
         continue;
       }
@@ -187,6 +198,8 @@ class CrawlRun : public std::enable_shared_from_this<CrawlRun> {
   std::map<PublicKey, std::size_t> visited_;         // key → index in result_.nodes
   std::vector<std::size_t> level_;                   // the level being queried (indices into nodes)
   std::vector<std::vector<PublicKey>> replies_;      // per slot of level_
+  std::vector<int> attempts_;                        // calls made per slot of level_
+  std::vector<std::size_t> retry_;                   // slots to ask again
   std::vector<CrawlLevel> events_;                   // progress not yet reported
   std::size_t next_ = 0;
   int outstanding_ = 0;

@@ -6,8 +6,11 @@
 // level asks every node of the level before for its peers; a node seen
 // for the first time joins the next level with, as parent, the first node in
 // key order of the level before whose reply listed it (so the result does not
-// depend on reply timing). A queried node's RTT becomes its call's round trip
-// (0 and `unreachable` when the call failed). The crawl stops at maxDepth
+// depend on reply timing). A call that times out is made again, up to
+// `attempts` calls per node (a real node answers a first contact only once
+// its own lookup succeeds, and looks up again only for a new message). A
+// queried node's RTT becomes its last call's round trip (0 and `unreachable`
+// when every call failed). The crawl stops at maxDepth
 // (the last level is not queried), at an empty level, or at maxNodes (the
 // next level cut in key order, `truncated`); busy, close and the deadline end
 // it early with a partial result and `error`.

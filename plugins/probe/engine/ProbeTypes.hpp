@@ -24,6 +24,7 @@ struct CrawlOptions {
   int maxDepth = 0;      // required: >= 1
   int concurrency = 0;   // <= 0: 16; > 256: 256
   std::size_t maxNodes = 4096;  // the root excluded
+  int attempts = 2;             // remote calls per node when they time out (a first contact may be lost)
 };
 
 struct CrawlNode {

@@ -41,6 +41,7 @@ void Prober::crawl(CrawlOptions options, Crawler::Progress progress, Crawler::Do
     if (closed_) throw Error(Errc::Closed, "probe: closed");
   }
   if (options.maxNodes == 0) options.maxNodes = options_.maxTotalNodes;
+  options.attempts = options_.remoteAttempts;
   Crawler::start(upstream_, flights_, options, deadline(), std::move(progress), std::move(done), log_);
 }
 

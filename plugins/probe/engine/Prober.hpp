@@ -39,6 +39,7 @@ struct ProbeOptions {
   std::chrono::milliseconds maxDuration{300000};  // negative: no limit
   std::chrono::milliseconds remoteTimeout{6000};  // each remote call (yggdrasil's own gives up at 6 s)
   std::chrono::milliseconds hopWait{2000};
+  int remoteAttempts = 2;  // a crawl's calls per node when they time out
 };
 
 class Prober {

@@ -94,7 +94,7 @@ class ProbeInteropTest : public CppUnit::TestFixture {
       spec.logLevel = "info";
       if (kinds[static_cast<std::size_t>(i)] == NodeKind::Ours) {
         spec.plugins = enabledPlugins({"probe"});
-        spec.modules = jsonObject(R"({"probe":{"PollIntervalMs":100,"MaxDurationMs":30000}})");
+        spec.modules = jsonObject(R"({"probe":{"PollIntervalMs":100,"MaxDurationMs":30000,"RemoteTimeoutMs":3000}})");
       }
     });
     topo.startAll();
@@ -170,7 +170,7 @@ class ProbeInteropTest : public CppUnit::TestFixture {
 
     // --- the same crawl through the real yggdrasilctl against our admin socket.
     const RunResult ctl = Subprocess::run(
-        {Tools::yggdrasilctl(), "-json", "-endpoint=" + "unix://" + n0.adminSocketPath().string(), "probeTree", "maxDepth=10", "concurrency=64"},
+        {Tools::yggdrasilctl(), "-json", "-endpoint=unix://" + n0.adminSocketPath().string(), "probeTree", "maxDepth=10", "concurrency=64"},
         90000);
     CPPUNIT_ASSERT_MESSAGE(ctl.describe(), ctl.ok());
     const auto viaCtl = rtk::probe::crawlFromJson(rtk::json::Value::parse(ctl.out));

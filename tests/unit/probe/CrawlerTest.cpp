@@ -42,6 +42,7 @@ class CrawlerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(maxNodesTruncates);
   CPPUNIT_TEST(failedCallMarksUnreachable);
   CPPUNIT_TEST(badReplyIsUnreachableNotFatal);
+  CPPUNIT_TEST(aTimedOutCallIsMadeAgain);
   CPPUNIT_TEST(concurrencyBoundsCallsWithoutThreads);
   CPPUNIT_TEST(twoCrawlsShareOneFlightPerKey);
   CPPUNIT_TEST(overTheFlightCapIsBusy);
@@ -120,7 +121,28 @@ class CrawlerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t(2), r.nodes.size());  // nobody else can be found
     CPPUNIT_ASSERT(nodeOf(r, 1)->unreachable && nodeOf(r, 2)->unreachable);
     CPPUNIT_ASSERT(nodeOf(r, 1)->rtt.count() == 0);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(4), r.remoteCalls);  // each asked twice (timeouts)
     CPPUNIT_ASSERT_EQUAL(std::string(), r.error);  // unreachable nodes do not end the crawl
+  }
+
+  void aTimedOutCallIsMadeAgain() {
+    fake::FakeUpstream up;
+    diamond(up);
+    up.timeoutsFirst[keyN(3)] = 1;  // lost once, answers the second call
+    up.timeoutsFirst[keyN(4)] = 2;  // lost twice: unreachable with the default 2 attempts
+    Prober prober(up, {}, Log());
+    auto r = prober.tree(CrawlOptions{10, 4, 0});
+    CPPUNIT_ASSERT(!nodeOf(r, 3)->unreachable);
+    CPPUNIT_ASSERT(nodeOf(r, 5) && nodeOf(r, 5)->parent == keyN(3));
+    CPPUNIT_ASSERT(nodeOf(r, 4)->unreachable);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(2), up.callsFor(RemoteQuery::Peers, keyN(3)));
+    CPPUNIT_ASSERT_EQUAL(std::size_t(2), up.callsFor(RemoteQuery::Peers, keyN(4)));
+    CPPUNIT_ASSERT_EQUAL(std::size_t(7), r.remoteCalls);
+    ProbeOptions once;
+    once.remoteAttempts = 1;
+    up.timeoutsFirst[keyN(3)] = 1;
+    Prober impatient(up, once, Log());
+    CPPUNIT_ASSERT(nodeOf(impatient.tree(CrawlOptions{10, 4, 0}), 3)->unreachable);
   }
 
   void badReplyIsUnreachableNotFatal() {

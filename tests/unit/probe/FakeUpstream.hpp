@@ -35,6 +35,7 @@ class FakeUpstream final : public ProbeUpstream {
   std::map<PublicKey, std::vector<PublicKey>> graph;  // remote peers replies
   std::map<PublicKey, std::chrono::nanoseconds> rtts;
   std::set<PublicKey> unreachable;                     // answered with Timeout
+  std::map<PublicKey, int> timeoutsFirst;              // this many Timeouts, then answers
   std::map<PublicKey, std::string> rawReplies;         // replaces the graph's reply
   std::vector<TreeEntry> treeEntries;
   std::vector<PathEntry> pathEntries;
@@ -111,6 +112,11 @@ class FakeUpstream final : public ProbeUpstream {
  private:
   Outcome<RemoteReply> answer(RemoteQuery kind, const PublicKey& key) {
     Outcome<RemoteReply> out;
+    if (timeoutsFirst[key] > 0) {
+      --timeoutsFirst[key];
+      out.error = Error(Errc::Timeout, "fake: first contact lost to " + key.hex());
+      return out;
+    }
     if (unreachable.count(key) || (kind == RemoteQuery::Peers && !graph.count(key) && !rawReplies.count(key))) {
       out.error = Error(Errc::Timeout, "fake: no answer from " + key.hex());
       return out;
