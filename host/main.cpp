@@ -6,10 +6,13 @@
 //   ratatoskr --genconf [FILE]
 //   ratatoskr --print-config [--show-secrets] [--config FILE]
 //   ratatoskr ask TARGET [--json] [--admin ENDPOINT] [--config FILE] [--timeout MS]
+//   ratatoskr probe tree|path|trace ... [--json] [--admin ENDPOINT] [--config FILE]
 //   ratatoskr --version | --help
 //
 // `ask` is a client of a running host (host/cli/AskCommand.hpp): it asks
-// that host's ninfo plugin, through the admin socket, for a node's NodeInfo.
+// that host's ninfo plugin, through the admin socket, for a node's NodeInfo;
+// `probe` (host/cli/ProbeCommand.hpp) asks its probe plugin to crawl, find a
+// tree path or trace a route.
 //
 // Exit status: 0 after a clean stop, 64 bad usage, 78 bad conf (including an
 // enabled module no plugin provides), 70 when a lifecycle step failed at run
@@ -32,6 +35,7 @@
 #include <vector>
 
 #include "cli/AskCommand.hpp"
+#include "cli/ProbeCommand.hpp"
 #include "config/ConfParser.hpp"
 #include "config/ConfWriter.hpp"
 #include "ratatoskr/abi.h"
@@ -151,7 +155,10 @@ class HostApplication final : public Poco::Util::ServerApplication {
         "one to start from. Plugins are enabled in it (\"Plugins\": {\"Enabled\": [\"socks\"]}); conf/examples/ "
         "has one conf per plugin (socks.conf runs the SOCKS5 proxy).\n"
         "`ratatoskr ask TARGET [--json] [--admin ENDPOINT] [--config FILE] [--timeout MS]` asks a running host's "
-        "ninfo plugin for a node's NodeInfo (TARGET: a key, <key>.pk.ygg, [address]:port or an address).");
+        "ninfo plugin for a node's NodeInfo (TARGET: a key, <key>.pk.ygg, [address]:port or an address).\n"
+        "`ratatoskr probe tree --depth N [--concurrency N] [--max-nodes N] [--json|--dot]`, `ratatoskr probe path KEY`, "
+        "`ratatoskr probe trace KEY` ask a running host's probe plugin to crawl the network, show a tree path or "
+        "trace a route (same --admin/--config options).");
     formatter.format(std::cout);
     return EXIT_OK;
   }
@@ -301,6 +308,9 @@ class HostApplication final : public Poco::Util::ServerApplication {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "ask") {
     return rtk::host::cli::askMain(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
+  }
+  if (argc >= 2 && std::string(argv[1]) == "probe") {
+    return rtk::host::cli::probeMain(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   }
   rtk::host::blockStopSignals();
   HostApplication app;

@@ -1,11 +1,10 @@
 #include "cli/AskCommand.hpp"
 
-#include <filesystem>
 #include <ostream>
 
 #include "cli/AdminClient.hpp"
+#include "cli/AdminEndpoint.hpp"
 #include "cli/GoJson.hpp"
-#include "config/ConfParser.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/ninfo.hpp"
 
@@ -16,21 +15,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: ratatoskr ask TARGET [--json] [--admin ENDPOINT] [--config FILE] [--timeout MS]\n"
     "  TARGET: a key (64 hex digits), <key>.pk.ygg, [address]:port, an address (200::/8) or one in a subnet (300::/8)";
-constexpr const char* kDefaultConf = "conf/ratatoskr.conf";
-
 Error usage(const std::string& why) { return Error(Errc::InvalidArgument, why); }
 
-std::string endpointFor(const AskCommandLine& c) {
-  if (!c.adminEndpoint.empty()) return c.adminEndpoint;
-  std::string path = c.confPath;
-  if (path.empty() && std::filesystem::exists(kDefaultConf)) path = kDefaultConf;
-  if (path.empty()) throw Error(Errc::Config, "no conf to read AdminListen from (give --config FILE or --admin ENDPOINT)");
-  const std::string endpoint = ConfParser::parseFile(path).node.adminListen;
-  if (endpoint.empty() || endpoint == "none") {
-    throw Error(Errc::Config, path + ": AdminListen is \"none\": the host has no admin socket to ask through");
-  }
-  return endpoint;
-}
+std::string endpointFor(const AskCommandLine& c) { return adminEndpointFor(c.adminEndpoint, c.confPath); }
 
 }  // namespace
 
