@@ -190,9 +190,9 @@ std::vector<std::size_t> PeerManager::pickCandidates(CycleKind kind, Clock::time
   for (std::size_t i = 0; i < states_.size(); ++i)
     if (states_[i].managed) list.push_back(i);
   std::size_t taken = 0, looked = 0;
-  const std::size_t n = candidates_.size();
+  const std::size_t n = candidates_.size(), from = cursor_;
   while (taken < options_.batchSize && looked < n) {
-    const std::size_t i = (cursor_ + looked) % n;
+    const std::size_t i = (from + looked) % n;
     ++looked;
     const State& s = states_[i];
     if (s.managed || now < s.backoffUntil) continue;
