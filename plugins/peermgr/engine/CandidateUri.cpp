@@ -95,6 +95,7 @@ CandidateUri parseCandidateUri(std::string_view raw) {
 
   std::string_view rest = text.substr(sep + 3);
   std::string_view fragment, query;
+  bool hasQuery = false;
   if (auto hash = rest.find('#'); hash != std::string_view::npos) {
     fragment = rest.substr(hash);
     rest = rest.substr(0, hash);
@@ -102,6 +103,7 @@ CandidateUri parseCandidateUri(std::string_view raw) {
   if (auto q = rest.find('?'); q != std::string_view::npos) {
     query = rest.substr(q + 1);
     rest = rest.substr(0, q);
+    hasQuery = true;
   }
   std::string_view authority = rest.substr(0, rest.find('/'));
   std::string_view path = rest.substr(authority.size());
@@ -121,7 +123,7 @@ CandidateUri parseCandidateUri(std::string_view raw) {
   const std::string hostPort = lowered(authority);
   out.identity = scheme + "://" + hostPort + std::string(path);
   out.uri = scheme + "://" + std::string(userinfo) + hostPort + std::string(path) +
-            (query.empty() && text.find('?') == std::string_view::npos ? "" : "?" + std::string(query)) + std::string(fragment);
+            (hasQuery ? "?" + std::string(query) : "") + std::string(fragment);
   return out;
 }
 
