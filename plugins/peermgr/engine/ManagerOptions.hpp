@@ -12,6 +12,7 @@ struct ManagerOptions {
   std::chrono::milliseconds probeTimeout{10000};         // one probe's limit; a round is at most this (+ queueing)
   std::chrono::milliseconds refreshInterval{0};          // 0: no scheduled refresh
   std::size_t batchSize = 64;                            // probes at once, and unmanaged candidates per cycle
+  std::size_t probeSamples = 3;                          // handshakes per candidate per cycle; the fastest counts
   bool passive = false;                                  // add every candidate, remove none
   std::size_t minPeers = 0;                              // 0: off
   std::chrono::milliseconds healthInterval{10000};       // 0: no health checks

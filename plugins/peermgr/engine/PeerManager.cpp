@@ -65,6 +65,10 @@ void PeerManager::optimize() {
   if (optimizeDone_ < ticket) throw Error(Errc::Closed, "peermgr: stopped before the cycle ran");
 }
 
+bool PeerManager::comingUp(const State& s, Clock::time_point now) const {
+  return !s.seenUp && now - s.addedAt < options_.probeTimeout;
+}
+
 const char* PeerManager::kindName(CycleKind kind) {
   switch (kind) {
     case CycleKind::Normal: return "normal";
@@ -161,9 +165,11 @@ std::optional<PeerManager::CycleKind> PeerManager::checkHealth() {
   std::lock_guard lock(mutex_);
   std::size_t managed = 0, up = 0;
   for (std::size_t i = 0; i < states_.size(); ++i) {
-    if (!states_[i].managed) continue;
+    State& s = states_[i];
+    if (!s.managed) continue;
     ++managed;
-    if (views[i].up || now - states_[i].addedAt < options_.probeTimeout) ++up;
+    s.seenUp = s.seenUp || views[i].up;
+    if (views[i].up || comingUp(s, now)) ++up;
   }
   if (up == 0) {
     confirmations_ = 0;
@@ -211,7 +217,7 @@ void PeerManager::activeCycle(CycleKind kind) {
   uris.reserve(list.size());
   for (auto i : list) uris.push_back(candidates_[i].uri.uri);
 
-  auto round = std::make_shared<ProbeRound>(peers_, options_.batchSize, options_.probeTimeout);
+  auto round = std::make_shared<ProbeRound>(peers_, options_.batchSize, options_.probeTimeout, options_.probeSamples);
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
@@ -245,7 +251,7 @@ void PeerManager::activeCycle(CycleKind kind) {
       if (!answers[k].ok) s.lastError = answers[k].answered ? answers[k].error : "probe abandoned";
       if (!rtt) continue;
       // Refill: managed peers that are up keep their slot whatever their speed.
-      if (kind == CycleKind::Refill && s.managed && (views[i].up || now - s.addedAt < options_.probeTimeout)) {
+      if (kind == CycleKind::Refill && s.managed && (views[i].up || comingUp(s, now))) {
         measured.push_back({i, c.uri.scheme, c.uri.identity, std::chrono::nanoseconds(1)});
       } else {
         measured.push_back({i, c.uri.scheme, c.uri.identity, *rtt});
@@ -328,6 +334,7 @@ bool PeerManager::tryAdd(std::size_t i) {
   }
   std::lock_guard lock(mutex_);
   states_[i].managed = true;
+  states_[i].seenUp = false;
   states_[i].addedAt = Clock::now();
   return true;
 }

@@ -7,8 +7,9 @@
 //      candidates taken round-robin from a cursor kept across cycles,
 //      skipping those in failure back-off and (normal cycles) those in the
 //      reprobe hold-off;
-//   2. each is probed (a link handshake that adds no peer), at most
-//      BatchSize at once, each within ProbeTimeout; a managed peer whose
+//   2. each is probed (a link handshake that adds no peer) ProbeSamples
+//      times in a row, keeping the fastest, at most BatchSize candidates at
+//      once, each handshake within ProbeTimeout; a managed peer whose
 //      probe fails but whose link is up keeps its last round trip;
 //   3. per scheme the fastest MaxPerProto win (refill cycles: managed peers
 //      that are up stay, and only the vacant slots are filled);
@@ -20,7 +21,7 @@
 // Health (every HealthInterval): no managed peer up → an outage cycle at once
 // (hold-off ignored); at most MinPeers up for MinPeersConfirmations checks
 // in a row → a refill cycle. A peer added less than one ProbeTimeout ago
-// counts as up (its link is still coming up).
+// and not yet seen up counts as up (its link is still coming up).
 // Passive mode: every cycle adds each candidate the node does not have;
 // nothing is probed or removed; no health checks.
 // stop(): the thread ends (an unfinished probe round is abandoned), then
@@ -75,6 +76,7 @@ class PeerManager {
   struct State {
     bool managed = false;
     Clock::time_point addedAt{};
+    bool seenUp = false;  // a health check saw its link up since it was added
     std::size_t failures = 0;
     Clock::time_point backoffUntil{}, holdUntil{};
     std::optional<std::chrono::nanoseconds> rtt;  // last successful probe
@@ -98,6 +100,8 @@ class PeerManager {
   bool tryAdd(std::size_t i);
   bool tryRemove(std::size_t i);
   void removeAllManaged();
+  // Added less than a ProbeTimeout ago and not seen up yet: its link is still coming up.
+  bool comingUp(const State& s, Clock::time_point now) const;
   static const char* kindName(CycleKind kind);
 
   PeerInterface& peers_;

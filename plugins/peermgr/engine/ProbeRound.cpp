@@ -4,8 +4,66 @@
 
 namespace rtk::peermgr {
 
-ProbeRound::ProbeRound(PeerInterface& peers, std::size_t maxInFlight, std::chrono::milliseconds timeout)
-    : peers_(peers), maxInFlight_(std::max<std::size_t>(1, maxInFlight)), timeout_(timeout) {}
+ProbeRound::ProbeRound(PeerInterface& peers, std::size_t maxInFlight, std::chrono::milliseconds timeout,
+                       std::size_t samples)
+    : peers_(peers),
+      maxInFlight_(std::max<std::size_t>(1, maxInFlight)),
+      timeout_(timeout),
+      samples_(std::max<std::size_t>(1, samples)) {}
+
+namespace {
+
+// One probe's answer: keeps the best round trip and asks again while
+// samples remain and answers succeed; the slot is freed at the end.
+struct SampleDone {
+  std::shared_ptr<ProbeRound::Shared> shared;
+  PeerInterface* peers;
+  std::string uri;
+  std::chrono::milliseconds timeout;
+  std::size_t index;
+  std::size_t left;  // samples still to take after this one
+
+  void operator()(Outcome<PeerProbe> r) {
+    {
+      std::lock_guard l(shared->mutex);
+      ProbeAnswer& a = shared->answers[index];
+      if (a.answered) return;
+      if (r.ok()) {
+        const auto rtt = std::max(r.value.rtt, std::chrono::nanoseconds(1));
+        a.rtt = a.ok ? std::min(a.rtt, rtt) : rtt;
+        a.ok = true;
+      } else if (!a.ok) {
+        a.error = r.error->what();
+      }
+      if (!r.ok() || left == 0 || shared->cancelled) {
+        a.answered = true;
+        --shared->inFlight;
+        ++shared->answeredCount;
+        shared->changed.notify_all();
+        return;
+      }
+    }
+    SampleDone next = *this;
+    --next.left;
+    start(std::move(next));
+  }
+
+  static void start(SampleDone done) {
+    PeerInterface* peers = done.peers;
+    const std::string uri = done.uri;
+    const auto timeout = done.timeout;
+    try {
+      peers->probePeer(uri, timeout, done);
+    } catch (const std::exception& e) {
+      Outcome<PeerProbe> failed;
+      failed.error = Error(Errc::Unknown, e.what());
+      done.left = 0;
+      done(std::move(failed));
+    }
+  }
+};
+
+}  // namespace
 
 std::vector<ProbeAnswer> ProbeRound::run(const std::vector<std::string>& uris) {
   auto shared = shared_;
@@ -21,25 +79,7 @@ std::vector<ProbeAnswer> ProbeRound::run(const std::vector<std::string>& uris) {
       ++shared->inFlight;
       shared->peak = std::max(shared->peak, shared->inFlight);
       lock.unlock();
-      auto finish = [shared, i](Outcome<PeerProbe> r) {
-        std::lock_guard l(shared->mutex);
-        ProbeAnswer& a = shared->answers[i];
-        if (a.answered) return;
-        a.answered = true;
-        a.ok = r.ok();
-        if (a.ok) a.rtt = std::max(r.value.rtt, std::chrono::nanoseconds(1));
-        else a.error = r.error->what();
-        --shared->inFlight;
-        ++shared->answeredCount;
-        shared->changed.notify_all();
-      };
-      try {
-        peers_.probePeer(uris[i], timeout_, finish);
-      } catch (const std::exception& e) {
-        Outcome<PeerProbe> failed;
-        failed.error = Error(Errc::Unknown, e.what());
-        finish(std::move(failed));
-      }
+      SampleDone::start(SampleDone{shared, &peers_, uris[i], timeout_, i, samples_ - 1});
       lock.lock();
       continue;
     }

@@ -1,6 +1,8 @@
 // ProbeRound — probes a list of URIs through PeerInterface::probePeer (a
 // link handshake without adding a peer), never more than `maxInFlight` at
-// once: the next one starts when one finishes.
+// once: the next one starts when one finishes. Each URI is probed up to
+// `samples` times in a row and keeps its lowest round trip: one handshake
+// on a loaded machine can be late by more than the differences it ranks.
 //
 // run() blocks its caller until every probe has answered or cancel() was
 // called; the answers (round trip or error) come back in the order given.
@@ -31,14 +33,16 @@ struct ProbeAnswer {
 
 class ProbeRound {
  public:
-  ProbeRound(PeerInterface& peers, std::size_t maxInFlight, std::chrono::milliseconds timeout);
+  // samples: probes per URI, one after the other (the best round trip
+  // counts; a failure ends that URI's turn).
+  ProbeRound(PeerInterface& peers, std::size_t maxInFlight, std::chrono::milliseconds timeout, std::size_t samples = 1);
 
   std::vector<ProbeAnswer> run(const std::vector<std::string>& uris);
   void cancel();
   // The most probes this round had in flight at once.
   std::size_t peakInFlight() const;
 
- private:
+ public:
   struct Shared {
     std::mutex mutex;
     std::condition_variable changed;
@@ -49,9 +53,11 @@ class ProbeRound {
     bool cancelled = false;
   };
 
+ private:
   PeerInterface& peers_;
   std::size_t maxInFlight_;
   std::chrono::milliseconds timeout_;
+  std::size_t samples_;
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
 

@@ -36,6 +36,7 @@ Settings settingsFrom(const json::Value& config) {
   o.probeTimeout = msSetting(config, "ProbeTimeoutMs");
   o.refreshInterval = msSetting(config, "RefreshIntervalMs");
   o.batchSize = config.get("BatchSize").asUint64();
+  o.probeSamples = config.get("ProbeSamples").asUint64();
   o.passive = config.get("Passive").asBool();
   o.minPeers = config.get("MinPeers").asUint64();
   o.healthInterval = msSetting(config, "HealthIntervalMs");

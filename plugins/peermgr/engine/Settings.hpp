@@ -41,6 +41,7 @@ inline constexpr const char* kSettingsSchema = R"({
     "ProbeTimeoutMs": {"type": "integer", "minimum": 100, "maximum": 600000, "default": 10000},
     "RefreshIntervalMs": {"type": "integer", "minimum": 0, "maximum": 604800000, "default": 0},
     "BatchSize": {"type": "integer", "minimum": 1, "maximum": 256, "default": 64},
+    "ProbeSamples": {"type": "integer", "minimum": 1, "maximum": 10, "default": 3},
     "Passive": {"type": "boolean", "default": false},
     "MinPeers": {"type": "integer", "minimum": 0, "maximum": 4096, "default": 0},
     "HealthIntervalMs": {"type": "integer", "minimum": 0, "maximum": 86400000, "default": 10000},

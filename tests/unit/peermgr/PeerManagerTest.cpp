@@ -34,6 +34,11 @@ class FakePeers final : public rtk::PeerInterface {
     std::lock_guard lock(mutex_);
     rtt_[uri] = rtt;
   }
+  // One round trip per probe of `uri`, in turn (the last one repeats).
+  void scriptSequence(const std::string& uri, std::vector<std::chrono::milliseconds> rtts) {
+    std::lock_guard lock(mutex_);
+    sequence_[uri] = std::move(rtts);
+  }
   void setDown(const std::string& uri) {
     std::lock_guard lock(mutex_);
     down_.insert(uri);
@@ -71,6 +76,8 @@ class FakePeers final : public rtk::PeerInterface {
       ++probed_[std::string(uri)];
       peak_ = std::max(peak_, ++inFlight_);
       if (auto it = rtt_.find(std::string(uri)); it != rtt_.end()) rtt = it->second;
+      if (auto it = sequence_.find(std::string(uri)); it != sequence_.end())
+        rtt = it->second.at(std::min(probed_[std::string(uri)] - 1, it->second.size() - 1));
     }
     const auto wait = rtt.count() > 0 ? rtt : std::min<std::chrono::milliseconds>(timeout, 30ms);
     std::lock_guard lock(mutex_);
@@ -113,6 +120,7 @@ class FakePeers final : public rtk::PeerInterface {
   mutable std::mutex mutex_;
   std::map<std::string, std::chrono::milliseconds> rtt_;
   std::map<std::string, std::size_t> probed_;
+  std::map<std::string, std::vector<std::chrono::milliseconds>> sequence_;
   std::set<std::string> added_, down_;
   std::size_t inFlight_ = 0, peak_ = 0, probes_ = 0, adds_ = 0, removes_ = 0;
   std::vector<std::thread> threads_;
@@ -132,6 +140,7 @@ rtk::Log testLog() {
 
 ManagerOptions quick() {
   ManagerOptions o;
+  o.probeSamples = 1;
   o.probeTimeout = 200ms;
   o.healthInterval = 0ms;
   return o;
@@ -152,6 +161,7 @@ class PeerManagerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(PeerManagerTest);
   CPPUNIT_TEST(keepsTheFastestPerSchemeAndDropsTheRest);
   CPPUNIT_TEST(neverProbesMoreThanBatchSizeAtOnce);
+  CPPUNIT_TEST(theFastestOfSeveralSamplesCounts);
   CPPUNIT_TEST(failedCandidatesBackOff);
   CPPUNIT_TEST(passiveAddsEverythingAndRemovesNothing);
   CPPUNIT_TEST(refillReplacesADownPeerKeepingTheUpOnes);
@@ -200,6 +210,22 @@ class PeerManagerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::size_t{5}, peers.probes() - before);
     CPPUNIT_ASSERT(peers.peak() <= 4);
     CPPUNIT_ASSERT_EQUAL(std::uint64_t{4}, m.snapshot().get("peak_probes_in_flight").asUint64());
+  }
+
+  void theFastestOfSeveralSamplesCounts() {
+    FakePeers peers;
+    peers.scriptSequence("tcp://a:1", {50ms, 5ms, 30ms});  // one late handshake, then fast ones
+    peers.script("tcp://b:1", 20ms);
+    auto o = quick();
+    o.probeSamples = 3;
+    PeerManager m(peers, candidatesOf({"tcp://a:1", "tcp://b:1", "tcp://dead:1"}), o, testLog());
+    m.start();
+    m.optimize();
+    CPPUNIT_ASSERT((std::set<std::string>{"tcp://a:1"}) == peers.added());
+    // 3 per cycle (the start's cycle and optimize's may be one or two).
+    CPPUNIT_ASSERT(peers.probesOf("tcp://a:1") == 3 || peers.probesOf("tcp://a:1") == 6);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, peers.probesOf("tcp://dead:1"));  // a failure ends its turn
+    CPPUNIT_ASSERT_EQUAL(5.0, m.snapshot().get("candidates").at(0).get("rtt_ms").asDouble());
   }
 
   void failedCandidatesBackOff() {

@@ -14,7 +14,7 @@ namespace {
 // The schema's defaults, as the host fills them in, plus `patch`.
 Value withDefaults(const std::string& patch) {
   Value config = Value::parse(R"({"Peers":[],"PeersFile":"","MaxPerProto":1,"ProbeTimeoutMs":10000,
-    "RefreshIntervalMs":0,"BatchSize":64,"Passive":false,"MinPeers":0,"HealthIntervalMs":10000,
+    "RefreshIntervalMs":0,"BatchSize":64,"ProbeSamples":3,"Passive":false,"MinPeers":0,"HealthIntervalMs":10000,
     "MinPeersConfirmations":3,"ReprobeIntervalMs":1800000,"StaticPeers":"refuse"})");
   Value p = Value::parse(patch);
   for (const auto& key : p.keys()) config.set(key, p.get(key));
