@@ -145,6 +145,7 @@ std::vector<PeerManager::LinkView> PeerManager::linkViews() const {
     auto& v = byIdentity[identityOf(p.uri)];
     v.present = true;
     v.up = v.up || p.up;
+    v.failed = !v.up && !p.lastError.empty();
   }
   std::vector<LinkView> out(candidates_.size());
   for (std::size_t i = 0; i < candidates_.size(); ++i) {
@@ -169,7 +170,7 @@ std::optional<PeerManager::CycleKind> PeerManager::checkHealth() {
     if (!s.managed) continue;
     ++managed;
     s.seenUp = s.seenUp || views[i].up;
-    if (views[i].up || comingUp(s, now)) ++up;
+    if (views[i].up || (comingUp(s, now) && !views[i].failed)) ++up;
   }
   if (up == 0) {
     confirmations_ = 0;
@@ -251,7 +252,7 @@ void PeerManager::activeCycle(CycleKind kind) {
       if (!answers[k].ok) s.lastError = answers[k].answered ? answers[k].error : "probe abandoned";
       if (!rtt) continue;
       // Refill: managed peers that are up keep their slot whatever their speed.
-      if (kind == CycleKind::Refill && s.managed && (views[i].up || comingUp(s, now))) {
+      if (kind == CycleKind::Refill && s.managed && (views[i].up || (comingUp(s, now) && !views[i].failed))) {
         measured.push_back({i, c.uri.scheme, c.uri.identity, std::chrono::nanoseconds(1)});
       } else {
         measured.push_back({i, c.uri.scheme, c.uri.identity, *rtt});

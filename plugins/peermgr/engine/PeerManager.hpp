@@ -21,7 +21,8 @@
 // Health (every HealthInterval): no managed peer up → an outage cycle at once
 // (hold-off ignored); at most MinPeers up for MinPeersConfirmations checks
 // in a row → a refill cycle. A peer added less than one ProbeTimeout ago
-// and not yet seen up counts as up (its link is still coming up).
+// and neither seen up nor failed yet counts as up (its link is still
+// coming up).
 // Passive mode: every cycle adds each candidate the node does not have;
 // nothing is probed or removed; no health checks.
 // stop(): the thread ends (an unfinished probe round is abandoned), then
@@ -85,6 +86,7 @@ class PeerManager {
   };
   struct LinkView {
     bool present = false, up = false;
+    bool failed = false;  // present, down, with an error: not merely still coming up
   };
 
   void run();
