@@ -6,6 +6,8 @@
 //                                        adding 0, 5, 20, 50 ms each way
 //                                        ports 8004/8005, 8104/8105: two dead nodes (nothing listens)
 //
+// 0. With the conf's Peers set, peermgr is refused naming the peer; with
+//    StaticPeers "keep" it runs beside it (phases 1, 2), never touching it.
 // 1. Active, MaxPerProto 2 over tcp and tls: the first cycle (one probe
 //    round, each probe bounded by ProbeTimeout) keeps r0 and r1 per scheme,
 //    and nothing else stays a peer.
@@ -184,12 +186,27 @@ class PeermgrInteropTest : public CppUnit::TestFixture {
     oSpec.modules = modules;
     OurNode& o = lab.addOurNode(oSpec, nsO);
 
-    // 1. The two fastest per scheme.
-    trace("phase 1: active, MaxPerProto 2, 12 candidates (4 delayed 0/5/20/50 ms, 2 dead, per scheme)");
+    // 0. A static conf peer beside peermgr: refused, unless told to keep it.
+    trace("phase 0: conf Peers beside peermgr");
+    o.mutableSpec().peers = {tcp(3)};
+    o.start();
+    waitUntil("peermgr refused for the static peer", 10000, [&] {
+      return readFile(o.logPath()).find("peermgr: the node already has 1 outbound peer(s) it does not manage (" + tcp(3)) !=
+             std::string::npos;
+    });
+    CPPUNIT_ASSERT_MESSAGE("no managed peers without peermgr", outboundPeers(o).size() == 1);
+    o.stop();
+    settings->set("StaticPeers", "keep");
+    o.mutableSpec().modules = modules;
+
+    // 1. The two fastest per scheme (and the static peer, left alone).
+    trace("phase 1: active, MaxPerProto 2, 12 candidates (4 delayed 0/5/20/50 ms, 2 dead, per scheme), StaticPeers keep");
     o.start();
     const std::set<std::string> fastest{tcp(0), tcp(1), tls(0), tls(1)};
-    const long chosenMs = waitUntil("the two fastest per scheme are o's up peers", 20000, [&] {
-      return upPeers(o) == fastest && outboundPeers(o).size() == 4;
+    std::set<std::string> fastestAndStatic = fastest;
+    fastestAndStatic.insert(tcp(3));
+    const long chosenMs = waitUntil("the two fastest per scheme and the static peer are o's up peers", 20000, [&] {
+      return upPeers(o) == fastestAndStatic && outboundPeers(o).size() == 5;
     });
     auto first = managed(o);
     std::ostringstream firstText;
@@ -201,17 +218,17 @@ class PeermgrInteropTest : public CppUnit::TestFixture {
           std::to_string(first->getValue<long>("cycles")) + " cycle(s) so far");
     CPPUNIT_ASSERT_EQUAL(std::size_t{4}, first->getArray("managed")->size());
     CPPUNIT_ASSERT_EQUAL(std::string("normal"), lastCycle->getValue<std::string>("kind"));
-    CPPUNIT_ASSERT_EQUAL(12L, lastCycle->getValue<long>("probed"));
-    CPPUNIT_ASSERT_EQUAL(8L, lastCycle->getValue<long>("reachable"));
-    for (const auto& [uri, up] : outboundPeers(o)) CPPUNIT_ASSERT_MESSAGE(uri, fastest.count(uri) == 1);
+    CPPUNIT_ASSERT_EQUAL(11L, lastCycle->getValue<long>("probed"));  // the static peer is not a candidate
+    CPPUNIT_ASSERT_EQUAL(7L, lastCycle->getValue<long>("reachable"));
+    for (const auto& [uri, up] : outboundPeers(o)) CPPUNIT_ASSERT_MESSAGE(uri, fastestAndStatic.count(uri) == 1);
 
     // 2. r1 dies: the next health checks replace it with r2 in both schemes.
     trace("phase 2: kill r1 (5 ms)");
     const auto killedAt = std::chrono::steady_clock::now();
     real[1]->kill();
-    const std::set<std::string> replaced{tcp(0), tcp(2), tls(0), tls(2)};
+    const std::set<std::string> replaced{tcp(0), tcp(2), tls(0), tls(2), tcp(3)};
     waitUntil("r2 replaces r1 in both schemes", 20000, [&] {
-      return upPeers(o) == replaced && outboundPeers(o).size() == 4;
+      return upPeers(o) == replaced && outboundPeers(o).size() == 5;
     });
     trace("replaced " +
           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killedAt).count()) +
@@ -221,6 +238,7 @@ class PeermgrInteropTest : public CppUnit::TestFixture {
 
     // 3. Passive: everything added, nothing removed.
     trace("phase 3: passive");
+    o.mutableSpec().peers = {};
     settings->set("Passive", true);
     settings->set("MinPeers", 0);
     settings->set("RefreshIntervalMs", 300);
