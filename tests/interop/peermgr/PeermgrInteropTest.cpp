@@ -221,6 +221,12 @@ class PeermgrInteropTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(11L, lastCycle->getValue<long>("probed"));  // the static peer is not a candidate
     CPPUNIT_ASSERT_EQUAL(7L, lastCycle->getValue<long>("reachable"));
     for (const auto& [uri, up] : outboundPeers(o)) CPPUNIT_ASSERT_MESSAGE(uri, fastestAndStatic.count(uri) == 1);
+    // optimizePeers through the real yggdrasilctl: one more cycle, the same choice.
+    auto optimized = o.ctl().call("optimizePeers")->getArray("managed");
+    CPPUNIT_ASSERT(optimized && optimized->size() == 4);
+    for (std::size_t i = 0; i < optimized->size(); ++i)
+      CPPUNIT_ASSERT(fastest.count(optimized->getElement<std::string>(static_cast<unsigned>(i))) == 1);
+    CPPUNIT_ASSERT_EQUAL(2L, managed(o)->getValue<long>("cycles"));
 
     // 2. r1 dies: the next health checks replace it with r2 in both schemes.
     trace("phase 2: kill r1 (5 ms)");
