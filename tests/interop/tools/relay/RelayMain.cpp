@@ -1,7 +1,7 @@
 // rtk_interop_relay: a recording TCP relay between two peered nodes.
 //
 //   rtk_interop_relay --listen <addr> <port> --connect <addr> <port> --out <dir>
-//                     [--max-seconds N]
+//                     [--max-seconds N] [--delay-ms N]
 //
 // Accepts connections on --listen; for each, connects to --connect and copies
 // bytes both ways unchanged, recording each direction with StreamRecorder as
@@ -9,6 +9,9 @@
 // <dir>/conn<k>-s2c.* (from the listening node). <dir>/connections.txt gets
 // one line per connection. Half-closes are forwarded. Stops on SIGTERM or
 // SIGINT, or after --max-seconds (default 600), closing every connection.
+// --delay-ms N holds every chunk (and a half-close) N ms before passing it
+// on, in each direction: a link with N ms more latency each way (the kernel
+// here has no netem). Chunks keep their order.
 #include "StreamRecorder.hpp"
 
 #include <Poco/Net/NetException.h>
@@ -18,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -42,6 +46,7 @@ struct Options {
   int connectPort = 0;
   std::string outDir;
   int maxSeconds = 600;
+  int delayMs = 0;
 };
 
 class ConnectionLog {
@@ -75,24 +80,54 @@ void relay(int index, Poco::Net::StreamSocket client, const Options& options, Co
   server.setNoDelay(true);
   StreamRecorder c2s(options.outDir + "/" + name + "-c2s");
   StreamRecorder s2c(options.outDir + "/" + name + "-s2c");
+  using Clock = std::chrono::steady_clock;
+  struct Held {
+    Clock::time_point due;
+    std::string bytes;  // empty: the half-close
+  };
   struct Side {
     Poco::Net::StreamSocket* from;
     Poco::Net::StreamSocket* to;
     StreamRecorder* recorder;
     bool open;
+    std::deque<Held> held;
   };
-  Side sides[2] = {{&client, &server, &c2s, true}, {&server, &client, &s2c, true}};
+  Side sides[2] = {{&client, &server, &c2s, true, {}}, {&server, &client, &s2c, true, {}}};
+  const auto delay = std::chrono::milliseconds(options.delayMs);
   std::vector<char> buffer(64 * 1024);
   std::string reason = "both sides closed";
+  // Passes on what is due; returns the wait until the next held chunk (200 ms when none).
+  auto flushDue = [&]() {
+    auto wait = std::chrono::microseconds(200000);
+    const auto now = Clock::now();
+    for (auto& side : sides) {
+      while (!side.held.empty() && side.held.front().due <= now) {
+        const std::string& bytes = side.held.front().bytes;
+        if (bytes.empty()) side.to->shutdownSend();
+        else side.to->sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+        side.held.pop_front();
+      }
+      if (!side.held.empty())
+        wait = std::min(wait, std::chrono::duration_cast<std::chrono::microseconds>(side.held.front().due - now));
+    }
+    return std::max(wait, std::chrono::microseconds(100));
+  };
   try {
-    while ((sides[0].open || sides[1].open) && !stopRequested.load()) {
+    while ((sides[0].open || sides[1].open || !sides[0].held.empty() || !sides[1].held.empty()) &&
+           !stopRequested.load()) {
+      const auto wait = flushDue();
       Poco::Net::Socket::SocketList readable;
       for (const auto& side : sides) {
         if (side.open) readable.push_back(*side.from);
       }
       Poco::Net::Socket::SocketList writable;
       Poco::Net::Socket::SocketList failed;
-      if (Poco::Net::Socket::select(readable, writable, failed, Poco::Timespan(0, 200000)) == 0) continue;
+      if (readable.empty()) {
+        std::this_thread::sleep_for(wait);
+        continue;
+      }
+      if (Poco::Net::Socket::select(readable, writable, failed, Poco::Timespan(0, static_cast<long>(wait.count()))) == 0)
+        continue;
       for (auto& side : sides) {
         if (!side.open) continue;
         bool ready = false;
@@ -101,11 +136,11 @@ void relay(int index, Poco::Net::StreamSocket client, const Options& options, Co
         const int n = side.from->receiveBytes(buffer.data(), static_cast<int>(buffer.size()));
         if (n <= 0) {
           side.open = false;
-          side.to->shutdownSend();
+          side.held.push_back({Clock::now() + delay, std::string()});
           continue;
         }
         side.recorder->record(buffer.data(), static_cast<std::size_t>(n));
-        side.to->sendBytes(buffer.data(), n);
+        side.held.push_back({Clock::now() + delay, std::string(buffer.data(), static_cast<std::size_t>(n))});
       }
     }
     if (stopRequested.load()) reason = "relay stopping";
@@ -120,7 +155,7 @@ void relay(int index, Poco::Net::StreamSocket client, const Options& options, Co
 
 int usage() {
   std::cerr << "usage: rtk_interop_relay --listen <addr> <port> --connect <addr> <port> --out <dir> "
-               "[--max-seconds N]\n";
+               "[--max-seconds N] [--delay-ms N]\n";
   return 2;
 }
 
@@ -141,6 +176,8 @@ int main(int argc, char** argv) {
       options.outDir = args[++i];
     } else if (args[i] == "--max-seconds" && left >= 1) {
       options.maxSeconds = std::stoi(args[++i]);
+    } else if (args[i] == "--delay-ms" && left >= 1) {
+      options.delayMs = std::stoi(args[++i]);
     } else {
       return usage();
     }
