@@ -10,7 +10,7 @@ namespace rtk::plugins::socks {
 
 namespace {
 
-constexpr std::size_t kRelayLoopBufferBytes = 64 * 1024;
+constexpr std::size_t kRelayLoopBufferBytes = 256 * 1024;
 constexpr std::uint64_t kRelayWakeTag = 0;
 constexpr auto kIdleSweepInterval = std::chrono::seconds(1);
 

@@ -5,7 +5,7 @@
 // destination's, SystemProxy) edge-triggered; a connection through the node
 // by its readiness descriptor (rtk::Conn::readinessFd). On any event both
 // directions are pumped with tryRead/tryWrite until each would block. A
-// direction holds at most one 64 KiB buffer, only while bytes are in
+// direction holds at most one 256 KiB buffer, only while bytes are in
 // flight, so a slow reader throttles the sender through TCP itself. End of
 // stream on one side half-closes the other (the opposite direction goes
 // on); an error aborts both. A tunnel with no byte moving either way for

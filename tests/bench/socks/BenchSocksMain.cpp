@@ -142,10 +142,16 @@ int main(int argc, char** argv) {
       for (std::size_t k = 0; peers && k < peers->size(); ++k) up += peers->getObject(k)->getValue<bool>("up") ? 1 : 0;
       return up == 3;
     });
-    // The host and the clients need a descriptor per connection (within this machine's hard limit).
+    // The host needs two descriptors per tunnel (client socket, readiness eventfd), the clients one: both
+    // get 2 N + 4096, within this process' hard limit (raising it needs CAP_SYS_RESOURCE).
     rlimit hard{};
     ::getrlimit(RLIMIT_NOFILE, &hard);
-    const std::string nofile = std::to_string(std::min<rlim_t>(2 * static_cast<rlim_t>(connections) + 4096, hard.rlim_max));
+    const rlim_t wanted = 2 * static_cast<rlim_t>(connections) + 4096;
+    const std::string nofile = std::to_string(std::min<rlim_t>(wanted, hard.rlim_max));
+    if (wanted > hard.rlim_max)
+      std::printf("note: open-files hard limit %llu < %llu wanted: the host can hold about %llu tunnels\n",
+                  static_cast<unsigned long long>(hard.rlim_max), static_cast<unsigned long long>(wanted),
+                  static_cast<unsigned long long>((hard.rlim_max - 64) / 2));
     Subprocess::run({"prlimit", "--pid", std::to_string(o.pid()), "--nofile=" + nofile + ":" + nofile}, 5000);
 
     const std::string rAddress = rtk::formatAddress(rtk::address::addressForKey(*rtk::PublicKey::fromHex(r.publicKey())));
@@ -189,6 +195,10 @@ int main(int argc, char** argv) {
       const std::string line = log.substr(seen, eol - seen);
       seen = eol + 1;
       if (line == "done") break;
+      if (line.rfind("  failure:", 0) == 0) {  // bench_hold.py names why clients failed
+        std::printf("  %s\n", line.c_str());
+        continue;
+      }
       std::istringstream words(line);
       std::string heldWord, failedWord;
       int held = 0, failed = 0;
