@@ -23,6 +23,7 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -198,6 +199,7 @@ class HostApplication final : public Poco::Util::ServerApplication {
     return config;
   }
 
+  void raiseDescriptorLimit();
   void prepareRun() {
     auto format = rtk::host::parseLogFormat(logFormat_);
     if (!format) {
@@ -220,6 +222,7 @@ class HostApplication final : public Poco::Util::ServerApplication {
     for (const auto& w : config.warnings) confLog.warn(w);
     log_.info("ratatoskr ", RTK_VERSION, " (plugin ABI ", RTK_ABI_MAJOR, ".", RTK_ABI_MINOR, ") starting with ",
               config.sourcePath.empty() ? std::string("built-in defaults (no conf file)") : config.sourcePath);
+    raiseDescriptorLimit();
     try {
       runtime_ = std::make_unique<rtk::host::HostRuntime>(std::move(config), logger_, rtk::host::defaultNodeFactory(),
                                                           RTK_VERSION, rtk::host::defaultNodeInfoPreview());
@@ -302,6 +305,21 @@ class HostApplication final : public Poco::Util::ServerApplication {
   // Declared after the logger: destroyed first, while the logger still lives.
   std::unique_ptr<rtk::host::HostRuntime> runtime_;
 };
+
+// Open descriptors, soft limit up to the hard one (as Go programs do): a
+// proxy holding 10 000 connections needs about two per connection, far
+// beyond the usual soft 1024. The hard limit is the administrator's.
+void HostApplication::raiseDescriptorLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    log_.warn("cannot raise the open-files limit from ", before, " to ", limit.rlim_max, ": ", std::strerror(errno));
+    return;
+  }
+  log_.debug("open-files limit raised from ", before, " to ", limit.rlim_max);
+}
 
 }  // namespace
 

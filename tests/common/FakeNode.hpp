@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <functional>
@@ -62,6 +63,7 @@ struct FakePipe {
   std::vector<std::string> written;            // what write()/writeTo() got
   std::vector<Endpoint> writtenTo;
   Deadline readDeadline, writeDeadline;
+  std::size_t tryWriteRoom = SIZE_MAX;         // bytes FakeConn::tryWrite still takes
   std::atomic<int> waiters{0};
 
   void push(std::string data, Endpoint from = {}) {
@@ -134,6 +136,27 @@ class FakeConn final : public Conn {
   }
   Endpoint localEndpoint() const override { return local_; }
   Endpoint remoteEndpoint() const override { return remote_; }
+  // Non-blocking forms without a readiness descriptor (readinessFd stays
+  // NotSupported): enough to carry would-block through the C table.
+  std::optional<std::size_t> tryRead(void* data, std::size_t size) override {
+    std::lock_guard lock(pipe_->mutex);
+    if (pipe_->closed) throw Error(Errc::Closed, "fake: closed");
+    if (pipe_->inbound.empty()) return std::nullopt;
+    std::string chunk = std::move(pipe_->inbound.front());
+    pipe_->inbound.pop_front();
+    pipe_->inboundFrom.pop_front();
+    std::size_t n = std::min(size, chunk.size());
+    std::memcpy(data, chunk.data(), n);
+    return n;
+  }
+  std::size_t tryWrite(const void* data, std::size_t size) override {
+    std::lock_guard lock(pipe_->mutex);
+    if (pipe_->closed) throw Error(Errc::Closed, "fake: closed");
+    std::size_t n = std::min(size, pipe_->tryWriteRoom);
+    pipe_->tryWriteRoom -= n;
+    if (n > 0) pipe_->written.emplace_back(static_cast<const char*>(data), n);
+    return n;
+  }
 
  private:
   std::shared_ptr<FakePipe> pipe_;

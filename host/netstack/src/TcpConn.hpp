@@ -22,6 +22,9 @@ class TcpConn final : public Conn {
   void setWriteDeadline(Deadline deadline) override { socket_->setWriteDeadline(deadline); }
   Endpoint localEndpoint() const override { return socket_->localEndpoint(); }
   Endpoint remoteEndpoint() const override { return socket_->remoteEndpoint(); }
+  int readinessFd() override { return socket_->readinessFd(); }
+  std::optional<std::size_t> tryRead(void* data, std::size_t size) override { return socket_->tryRead(data, size); }
+  std::size_t tryWrite(const void* data, std::size_t size) override { return socket_->tryWrite(data, size); }
 
  private:
   std::shared_ptr<TcpSocket> socket_;

@@ -1,6 +1,10 @@
 #include "TcpSocket.hpp"
 
 #include <algorithm>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include "LwipConvert.hpp"
@@ -30,7 +34,18 @@ constexpr u8_t kPollTicks = 5;
 TcpSocket::TcpSocket(std::shared_ptr<NodeStack> node, Endpoint local, Endpoint remote)
     : node_(std::move(node)), local_(local), remote_(remote) {}
 
-TcpSocket::~TcpSocket() = default;
+TcpSocket::~TcpSocket() {
+  if (int fd = readinessFd_.load(); fd >= 0) ::close(fd);
+}
+
+void TcpSocket::notifyChanged(bool ended) {
+  changed_.notify_all();
+  const int fd = readinessFd_.load(std::memory_order_acquire);
+  if (fd >= 0 && (readinessArmed_.exchange(false) || ended)) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(fd, &one, sizeof one);  // a full counter is still readable
+  }
+}
 
 // ---- stack thread -----------------------------------------------------------
 
@@ -94,7 +109,7 @@ void TcpSocket::abortFromNode() {
     tx_.clear();
     txBytes_ = 0;
   }
-  changed_.notify_all();
+  notifyChanged(true);
   registered_ = false;  // the node already dropped us
   abortPcb();
 }
@@ -149,7 +164,7 @@ bool TcpSocket::flush() {
   if (err != ERR_OK) {
     fail(errcForLwipError(err), describeLwipError(err));
     lock.unlock();
-    changed_.notify_all();
+    notifyChanged(true);
     auto self = shared_from_this();
     abortPcb();
     return true;
@@ -158,7 +173,7 @@ bool TcpSocket::flush() {
   const bool closeNow = drained && userClosed_;
   const bool shutNow = drained && shutWrite_ && !finSent_ && !userClosed_;
   lock.unlock();
-  if (wrote) changed_.notify_all();
+  if (wrote) notifyChanged();
   if (closeNow) return finishClose();
   if (shutNow) {
     finSent_ = true;
@@ -193,7 +208,7 @@ err_t TcpSocket::onConnected(void* arg, struct tcp_pcb* pcb, err_t) {
     self->phase_ = Phase::Open;
     self->local_.port = pcb->local_port;
   }
-  self->changed_.notify_all();
+  self->notifyChanged();
   return ERR_OK;
 }
 
@@ -204,7 +219,7 @@ err_t TcpSocket::onRecv(void* arg, struct tcp_pcb* pcb, struct pbuf* p, err_t) {
       std::lock_guard lock(self->mutex_);
       self->rxEof_ = true;
     }
-    self->changed_.notify_all();
+    self->notifyChanged();
     return ERR_OK;
   }
   std::size_t total = 0;
@@ -231,7 +246,7 @@ err_t TcpSocket::onRecv(void* arg, struct tcp_pcb* pcb, struct pbuf* p, err_t) {
   }
   pbuf_free(p);
   if (!discard) {
-    self->changed_.notify_all();
+    self->notifyChanged();
     return ERR_OK;
   }
   while (total > 0) {
@@ -277,7 +292,7 @@ void TcpSocket::onError(void* arg, err_t err) {
       self->fail(errcForLwipError(err), describeLwipError(err));
     }
   }
-  self->changed_.notify_all();
+  self->notifyChanged(true);
   self->detach();
 }
 
@@ -314,7 +329,7 @@ void TcpSocket::waitConnected(const Deadline& deadline, const CancelToken& cance
           std::lock_guard lock(self->mutex_);
           self->cancelled_ = true;
         }
-        self->changed_.notify_all();
+        self->notifyChanged();
       }
     });
   }
@@ -329,7 +344,7 @@ void TcpSocket::waitConnected(const Deadline& deadline, const CancelToken& cance
   phase_ = Phase::Failed;
   fail(cancelled ? Errc::Cancelled : Errc::Timeout, cancelled ? "dial cancelled" : "dial timed out");
   lock.unlock();
-  changed_.notify_all();
+  notifyChanged();
   node_->stack().post([self = shared_from_this()] { self->abortPcb(); });
   if (cancelled) throw Error(Errc::Cancelled, what + ": cancelled");
   throw Error(Errc::Timeout, what + ": timed out");
@@ -349,6 +364,21 @@ std::size_t TcpSocket::read(void* data, std::size_t size) {
         }))
       throw Error(Errc::Timeout, "netstack: read tcp " + formatEndpoint(remote_) + ": deadline exceeded");
   }
+  return takeReceived(data, size);
+}
+
+std::optional<std::size_t> TcpSocket::tryRead(void* data, std::size_t size) {
+  std::lock_guard lock(mutex_);
+  if (userClosed_) throw Error(Errc::Closed, "netstack: read tcp " + formatEndpoint(remote_) + ": use of closed connection");
+  if (nodeClosed_ || node_->closed()) throw Error(Errc::Closed, "netstack: read tcp " + formatEndpoint(remote_) + ": netstack closed");
+  if (rxBytes_ > 0) return takeReceived(data, size);
+  if (rxEof_) return 0;
+  if (failure_) throwFailure(*failure_);
+  readinessArmed_.store(true);
+  return std::nullopt;
+}
+
+std::size_t TcpSocket::takeReceived(void* data, std::size_t size) {
   auto* out = static_cast<std::uint8_t*>(data);
   std::size_t done = 0;
   while (done < size && !rx_.empty()) {
@@ -369,33 +399,43 @@ std::size_t TcpSocket::read(void* data, std::size_t size) {
   return done;
 }
 
+void TcpSocket::checkWritable(const char* what) const {
+  if (userClosed_) throw Error(Errc::Closed, std::string("netstack: ") + what + " tcp " + formatEndpoint(remote_) + ": use of closed connection");
+  if (node_->closed()) throw Error(Errc::Closed, std::string("netstack: ") + what + " tcp " + formatEndpoint(remote_) + ": netstack closed");
+  if (failure_) throwFailure(*failure_);
+  if (shutWrite_) throw Error(Errc::Closed, std::string("netstack: ") + what + " tcp " + formatEndpoint(remote_) + ": write after closeWrite");
+}
+
+void TcpSocket::queueSend(const std::uint8_t* in, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    std::size_t n = size - done;
+    if (!tx_.empty() && tx_.back().size() < kTxChunkBytes) {
+      auto& back = tx_.back();
+      n = std::min(n, kTxChunkBytes - back.size());
+      back.insert(back.end(), in + done, in + done + n);
+    } else {
+      n = std::min(n, kTxChunkBytes);
+      core::Bytes chunk = core::BufferPool::shared().take(kTxChunkBytes);
+      chunk.insert(chunk.end(), in + done, in + done + n);
+      tx_.push_back(std::move(chunk));
+    }
+    txBytes_ += n;
+    done += n;
+  }
+  postFlush();
+}
+
 std::size_t TcpSocket::write(const void* data, std::size_t size) {
   const auto* in = static_cast<const std::uint8_t*>(data);
   std::unique_lock lock(mutex_);
   std::size_t done = 0;
-  auto check = [&] {
-    if (userClosed_) throw Error(Errc::Closed, "netstack: write tcp " + formatEndpoint(remote_) + ": use of closed connection");
-    if (node_->closed()) throw Error(Errc::Closed, "netstack: write tcp " + formatEndpoint(remote_) + ": netstack closed");
-    if (failure_) throwFailure(*failure_);
-    if (shutWrite_) throw Error(Errc::Closed, "netstack: write tcp " + formatEndpoint(remote_) + ": write after closeWrite");
-  };
-  check();
+  checkWritable("write");
   while (done < size) {
     if (txBytes_ < kTcpTxLimitBytes) {
-      std::size_t n = std::min(size - done, kTcpTxLimitBytes - txBytes_);
-      if (!tx_.empty() && tx_.back().size() < kTxChunkBytes) {
-        auto& back = tx_.back();
-        n = std::min(n, kTxChunkBytes - back.size());
-        back.insert(back.end(), in + done, in + done + n);
-      } else {
-        n = std::min(n, kTxChunkBytes);
-        core::Bytes chunk = core::BufferPool::shared().take(kTxChunkBytes);
-        chunk.insert(chunk.end(), in + done, in + done + n);
-        tx_.push_back(std::move(chunk));
-      }
-      txBytes_ += n;
+      const std::size_t n = std::min(size - done, kTcpTxLimitBytes - txBytes_);
+      queueSend(in + done, n);
       done += n;
-      postFlush();
       continue;
     }
     if (!waitUntil(lock, changed_, writeDeadline_, [this] {
@@ -403,9 +443,32 @@ std::size_t TcpSocket::write(const void* data, std::size_t size) {
         }))
       throw Error(Errc::Timeout, "netstack: write tcp " + formatEndpoint(remote_) + ": deadline exceeded after " +
                                      std::to_string(done) + " of " + std::to_string(size) + " bytes");
-    check();
+    checkWritable("write");
   }
   return size;
+}
+
+std::size_t TcpSocket::tryWrite(const void* data, std::size_t size) {
+  std::lock_guard lock(mutex_);
+  checkWritable("write");
+  if (size == 0) return 0;
+  if (txBytes_ >= kTcpTxLimitBytes) {
+    readinessArmed_.store(true);
+    return 0;
+  }
+  const std::size_t n = std::min(size, kTcpTxLimitBytes - txBytes_);
+  queueSend(static_cast<const std::uint8_t*>(data), n);
+  return n;
+}
+
+int TcpSocket::readinessFd() {
+  std::lock_guard lock(mutex_);
+  int fd = readinessFd_.load();
+  if (fd >= 0) return fd;
+  fd = ::eventfd(1, EFD_NONBLOCK | EFD_CLOEXEC);  // created signalled: try first
+  if (fd < 0) throw Error(Errc::Io, "netstack: tcp " + formatEndpoint(remote_) + ": readiness eventfd: " + std::strerror(errno));
+  readinessFd_.store(fd, std::memory_order_release);
+  return fd;
 }
 
 void TcpSocket::closeWrite() {
@@ -430,7 +493,7 @@ void TcpSocket::close() {
     rxHead_ = 0;
     flushPosted_ = true;
   }
-  changed_.notify_all();
+  notifyChanged(true);
   node_->stack().post([self = shared_from_this()] { self->flush(); });
 }
 
@@ -446,7 +509,7 @@ void TcpSocket::abort() {
     rxBytes_ = 0;
     rxHead_ = 0;
   }
-  changed_.notify_all();
+  notifyChanged(true);
   node_->stack().post([self = shared_from_this()] { self->abortPcb(); });
 }
 
@@ -455,7 +518,7 @@ void TcpSocket::setReadDeadline(Deadline deadline) {
     std::lock_guard lock(mutex_);
     readDeadline_ = deadline;
   }
-  changed_.notify_all();
+  notifyChanged();
 }
 
 void TcpSocket::setWriteDeadline(Deadline deadline) {
@@ -463,7 +526,7 @@ void TcpSocket::setWriteDeadline(Deadline deadline) {
     std::lock_guard lock(mutex_);
     writeDeadline_ = deadline;
   }
-  changed_.notify_all();
+  notifyChanged();
 }
 
 Endpoint TcpSocket::localEndpoint() const {

@@ -15,6 +15,7 @@
 // thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -63,6 +64,12 @@ class TcpSocket : public LiveObject, public std::enable_shared_from_this<TcpSock
   void setWriteDeadline(Deadline deadline);
   Endpoint localEndpoint() const;
   Endpoint remoteEndpoint() const;
+  // Non-blocking use (rtk::Conn::readinessFd/tryRead/tryWrite): the eventfd
+  // is created on the first call and signalled from every place that
+  // notifies changed_, once a try call said "would block".
+  int readinessFd();
+  std::optional<std::size_t> tryRead(void* data, std::size_t size);
+  std::size_t tryWrite(const void* data, std::size_t size);
 
  private:
   enum class Phase { Connecting, Open, Failed };
@@ -76,6 +83,12 @@ class TcpSocket : public LiveObject, public std::enable_shared_from_this<TcpSock
   void fail(Errc code, const std::string& reason);  // caller holds mutex_
   void postFlush();                                 // caller holds mutex_
   void postRecved();                                // caller holds mutex_
+  std::size_t takeReceived(void* data, std::size_t size);        // caller holds mutex_, rxBytes_ > 0
+  void queueSend(const std::uint8_t* data, std::size_t size);    // caller holds mutex_, fits the limit
+  void checkWritable(const char* what) const;                    // caller holds mutex_
+  // changed_.notify_all() and the readiness eventfd when armed or `ended`
+  // (closed, aborted, failed: always signalled). Without mutex_.
+  void notifyChanged(bool ended = false);
   // Stack thread. Returns true when the pcb was aborted (callbacks must then
   // return ERR_ABRT).
   bool flush();
@@ -118,6 +131,9 @@ class TcpSocket : public LiveObject, public std::enable_shared_from_this<TcpSock
   bool nodeClosed_ = false;  // the node was closed: every call fails with Closed
   Deadline readDeadline_, writeDeadline_;
   Endpoint local_, remote_;
+
+  std::atomic<int> readinessFd_{-1};       // created under mutex_, closed by the destructor
+  std::atomic<bool> readinessArmed_{false};  // a try call would block: signal the next change
 };
 
 }  // namespace rtk::netstack::detail

@@ -3,6 +3,7 @@
 // by the scope so that what the plugin leaves open is taken back.
 #include <cstring>
 #include <new>
+#include <optional>
 
 #include "ratatoskr/abi.hpp"
 #include "ratatoskr/cancel.hpp"
@@ -144,6 +145,24 @@ struct NetworkCalls {
     endpointOf(box(c), out, "conn remoteEndpoint", [](Conn& o) { return o.remoteEndpoint(); });
   }
   static void connFree(rtk_conn* c) noexcept { delete box(c); }
+  static rtk_status connReadinessFd(rtk_conn* c, int* fd, rtk_sink* error) noexcept {
+    return guard(error, [&] { *fd = box(c)->object().readinessFd(); });
+  }
+  // Would-block is an outcome, not an error: no exception and no message.
+  static rtk_status connTryRead(rtk_conn* c, void* data, std::size_t size, std::size_t* n, rtk_sink* error) noexcept {
+    bool wouldBlock = false;
+    rtk_status status = guard(error, [&] {
+      std::optional<std::size_t> got = box(c)->object().tryRead(data, size);
+      wouldBlock = !got;
+      *n = got.value_or(0);
+    });
+    return status == RTK_OK && wouldBlock ? RTK_ERR_WOULD_BLOCK : status;
+  }
+  static rtk_status connTryWrite(rtk_conn* c, const void* data, std::size_t size, std::size_t* n,
+                                 rtk_sink* error) noexcept {
+    rtk_status status = guard(error, [&] { *n = box(c)->object().tryWrite(data, size); });
+    return status == RTK_OK && *n == 0 && size > 0 ? RTK_ERR_WOULD_BLOCK : status;
+  }
 
   static rtk_status listenerAccept(rtk_listener* l, rtk_deadline d, rtk_conn** out, rtk_sink* error) noexcept {
     return guard(error, [&] {
@@ -213,6 +232,9 @@ void fillNetworkTable(rtk_network_service& t, PluginScope* scope) {
   t.conn_local_endpoint = &NetworkCalls::connLocal;
   t.conn_remote_endpoint = &NetworkCalls::connRemote;
   t.conn_free = &NetworkCalls::connFree;
+  t.conn_readiness_fd = &NetworkCalls::connReadinessFd;
+  t.conn_try_read = &NetworkCalls::connTryRead;
+  t.conn_try_write = &NetworkCalls::connTryWrite;
   t.listener_accept = &NetworkCalls::listenerAccept;
   t.listener_close = &NetworkCalls::listenerClose;
   t.listener_local_endpoint = &NetworkCalls::listenerLocal;

@@ -52,6 +52,12 @@ void SocksServer::start() {
   Fd wake(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   if (!epoll.valid() || !wake.valid()) throw Error(Errc::Io, std::string("socks: epoll/eventfd: ") + std::strerror(errno));
   epollAdd(epoll.get(), wake.get(), kWakeTag, EPOLLIN);
+  std::vector<std::unique_ptr<RelayLoop>> relays;
+  for (std::size_t i = 0; i < kRelayThreads; ++i) {
+    relays.push_back(std::make_unique<RelayLoop>("rtk-sockr-" + std::to_string(i)));
+    relays.back()->start();  // a failure stops the ones started (destructors)
+  }
+  relays_ = std::move(relays);
   listeners_ = std::move(listeners);
   bound_ = std::move(bound);
   epoll_ = std::move(epoll);
@@ -71,6 +77,10 @@ void SocksServer::stop() {
   stopping_ = true;
   wake();
   thread_.join();
+  // Every session ended with the loop (shutdownAll): nothing is relayed or dialled any more.
+  dials_.stop();
+  for (auto& r : relays_) r->stop();
+  relays_.clear();
   listeners_.clear();
   epoll_.reset();
   wake_.reset();
@@ -255,7 +265,7 @@ void SocksServer::handOff(std::uint64_t id) {
   std::unique_ptr<Session> session;
   if (command == static_cast<std::uint8_t>(Command::Connect)) {
     session = std::make_unique<Tunnel>(id, std::move(client), std::move(c.handshake), c.deadline, dialer_, settings_, log_,
-                                       counters_);
+                                       counters_, TunnelEngine{dials_, *relays_[id % relays_.size()]});
   } else {
     session = std::make_unique<UdpAssociation>(id, std::move(client), std::move(c.handshake), dialer_, settings_, log_,
                                                counters_, limiter_);

@@ -5,7 +5,10 @@
 // client still in its handshake: a client that sends half a greeting costs
 // a file descriptor and a few hundred bytes, never a thread. When a
 // handshake completes, the client is handed to a Session (Tunnel for
-// CONNECT, UdpAssociation for UDP ASSOCIATE), which owns its threads.
+// CONNECT, UdpAssociation for UDP ASSOCIATE). Tunnels resolve and dial on
+// the server's DialPool (at most kDialThreads workers) and are relayed by
+// its kRelayThreads RelayLoops, so held tunnels cost no thread each; a UDP
+// association still owns three threads.
 //
 // Admission: at most MaxConnections clients at once, handshakes and
 // sessions together. When a new client arrives at the limit, the oldest
@@ -34,9 +37,11 @@
 #include "ratatoskr/json.hpp"
 #include "ratatoskr/log.hpp"
 #include "server/AssociateLimiter.hpp"
+#include "server/DialPool.hpp"
 #include "server/HostListener.hpp"
 #include "server/ProxyCounters.hpp"
 #include "server/ProxySettings.hpp"
+#include "server/RelayLoop.hpp"
 #include "server/Session.hpp"
 #include "server/UpstreamDialer.hpp"
 #include "util/Fd.hpp"
@@ -46,6 +51,9 @@ namespace rtk::plugins::socks {
 
 class SocksServer {
  public:
+  static constexpr std::size_t kDialThreads = 32;
+  static constexpr std::size_t kRelayThreads = 2;
+
   SocksServer(ProxySettings settings, const UpstreamDialer& dialer, Log log);
   ~SocksServer();
   SocksServer(const SocksServer&) = delete;
@@ -101,6 +109,8 @@ class SocksServer {
   Fd epoll_;
   Fd wake_;
   rtk::Thread thread_;
+  DialPool dials_{kDialThreads};
+  std::vector<std::unique_ptr<RelayLoop>> relays_;
 
   // Owned by the loop thread.
   std::map<std::uint64_t, Client> clients_;  // by id: oldest first

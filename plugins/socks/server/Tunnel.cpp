@@ -12,7 +12,7 @@ std::string sessionThreadName(const char* role, std::uint64_t id) {
 
 Tunnel::Tunnel(std::uint64_t id, std::unique_ptr<SocketConn> client, std::unique_ptr<ClientHandshake> handshake,
                Deadline resolveBy, const UpstreamDialer& dialer, const ProxySettings& settings, Log log,
-               ProxyCounters& counters)
+               ProxyCounters& counters, TunnelEngine engine)
     : id_(id),
       client_(std::move(client)),
       handshake_(std::move(handshake)),
@@ -21,6 +21,7 @@ Tunnel::Tunnel(std::uint64_t id, std::unique_ptr<SocketConn> client, std::unique
       settings_(settings),
       log_(std::move(log)),
       counters_(counters),
+      engine_(engine),
       clientLabel_(client_->label()),
       destinationLabel_(handshake_->request().destination.describe()) {
   counters_.activeTunnels.fetch_add(1);
@@ -32,10 +33,14 @@ Tunnel::~Tunnel() {
 }
 
 void Tunnel::start(std::function<void()> finished) {
-  main_.start(sessionThreadName("socks", id_), [this, finished = std::move(finished)] {
-    run();
-    finished();
-  });
+  finished_ = std::move(finished);
+  try {
+    engine_.dials.submit([this] { run(); });
+  } catch (const Error& e) {
+    throw Error(Errc::Io, e.what());
+  }
+  std::lock_guard lock(mutex_);
+  started_ = true;
 }
 
 void Tunnel::abort() noexcept {
@@ -53,7 +58,28 @@ void Tunnel::abort() noexcept {
 }
 
 void Tunnel::join() {
+  {
+    std::unique_lock lock(mutex_);
+    // Never started (start threw): nothing runs for it.
+    completed_.wait(lock, [this] { return complete_ || !started_; });
+  }
   main_.join();
+}
+
+void Tunnel::complete() {
+  try {
+    if (upstream_) upstream_->close();
+  } catch (const Error&) {
+    // Ended already.
+  }
+  client_->close();
+  std::function<void()> finished = std::move(finished_);
+  {
+    std::lock_guard lock(mutex_);
+    complete_ = true;
+    completed_.notify_all();  // under the lock: the tunnel may be destroyed once it is released
+  }
+  finished();
 }
 
 json::Value Tunnel::describe() const {
@@ -106,7 +132,15 @@ bool Tunnel::connect() {
 }
 
 void Tunnel::run() {
-  if (!connect()) return;
+  bool aborted;
+  {
+    std::lock_guard lock(mutex_);
+    aborted = aborted_;
+  }
+  if (aborted || !connect()) {
+    complete();
+    return;
+  }
   Conn& upstream = *upstream_;
   try {
     Endpoint bound = upstream.localEndpoint();
@@ -116,29 +150,81 @@ void Tunnel::run() {
   } catch (const Error& e) {
     log_.info(clientLabel_, ": ", destinationLabel_, ": ", e.what());
     abort();
+    complete();
     return;
   }
   counters_.tunnels.fetch_add(1);
   if (settings_.verbose) log_.info(clientLabel_, ": ", handshake_->protocol(), " CONNECT ", destinationLabel_, " via ", upstreamAddress_);
+  if (!relayOnLoop()) relayOnThreads();
+  // Nothing after this: the tunnel may already be complete and destroyed.
+}
 
-  RelayResult up;
+bool Tunnel::relayOnLoop() {
+  RelaySide upstream{upstream_.get(), -1, false};
+  if (auto* socket = dynamic_cast<SocketConn*>(upstream_.get())) {
+    upstream.fd = socket->fd();  // a direct destination (SystemProxy): polled itself
+  } else {
+    try {
+      upstream.fd = upstream_->readinessFd();
+      upstream.eventfd = true;
+    } catch (const Error& e) {
+      if (e.code() != Errc::NotSupported) {
+        log_.info(clientLabel_, ": ", destinationLabel_, ": ", e.what());
+        abort();
+        complete();
+        return true;
+      }
+      return false;
+    }
+  }
+  RelayTunnel t;
+  t.client = RelaySide{client_.get(), client_->fd(), false};
+  t.upstream = upstream;
+  t.idle = settings_.idleTimeout;
+  t.bytesUp = &counters_.bytesUp;
+  t.bytesDown = &counters_.bytesDown;
+  t.done = [this](const RelayResult& up, const RelayResult& down) {
+    logEnd(up, down);
+    complete();
+  };
   try {
-    writer_.start(sessionThreadName("sockw", id_), [this, &upstream, &up] {
-      up = relayOneWay(*client_, upstream, idle_, settings_.idleTimeout, counters_.bytesUp);
+    engine_.relay.add(std::move(t));
+  } catch (const Error& e) {
+    log_.info(clientLabel_, ": ", destinationLabel_, ": ", e.what());
+    abort();
+    complete();
+  }
+  return true;
+}
+
+void Tunnel::relayOnThreads() {
+  try {
+    main_.start(sessionThreadName("socks", id_), [this] {
+      Conn& upstream = *upstream_;
+      RelayResult up;
+      try {
+        writer_.start(sessionThreadName("sockw", id_), [this, &upstream, &up] {
+          up = relayOneWay(*client_, upstream, idle_, settings_.idleTimeout, counters_.bytesUp);
+        });
+      } catch (const Error& e) {
+        log_.warn(clientLabel_, ": ", destinationLabel_, ": ", e.what());
+        abort();
+        complete();
+        return;
+      }
+      RelayResult down = relayOneWay(upstream, *client_, idle_, settings_.idleTimeout, counters_.bytesDown);
+      writer_.join();
+      logEnd(up, down);
+      complete();
     });
   } catch (const Error& e) {
     log_.warn(clientLabel_, ": ", destinationLabel_, ": ", e.what());
     abort();
-    return;
+    complete();
   }
-  RelayResult down = relayOneWay(upstream, *client_, idle_, settings_.idleTimeout, counters_.bytesDown);
-  writer_.join();
-  try {
-    upstream.close();
-  } catch (const Error&) {
-    // Ended already.
-  }
-  client_->close();
+}
+
+void Tunnel::logEnd(const RelayResult& up, const RelayResult& down) {
   if (settings_.verbose || !up.clean || !down.clean) {
     auto how = [](const RelayResult& r) { return r.clean ? std::string("end of stream") : r.why; };
     const std::string summary = clientLabel_ + ": " + destinationLabel_ + ": closed, " + std::to_string(up.bytes) +

@@ -118,6 +118,31 @@ std::size_t SocketConn::write(const void* data, std::size_t size) {
   return size;
 }
 
+std::optional<std::size_t> SocketConn::tryRead(void* data, std::size_t size) {
+  for (;;) {
+    if (closed_.load()) throw Error(Errc::Closed, "socks: " + label_ + ": read: closed");
+    ssize_t n = ::recv(fd_.get(), data, size, MSG_DONTWAIT);
+    if (n >= 0) {
+      if (n == 0 && closed_.load()) throw Error(Errc::Closed, "socks: " + label_ + ": read: closed");
+      return static_cast<std::size_t>(n);
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
+    fail(errno, "read");
+  }
+}
+
+std::size_t SocketConn::tryWrite(const void* data, std::size_t size) {
+  for (;;) {
+    if (closed_.load()) throw Error(Errc::Closed, "socks: " + label_ + ": write: closed");
+    ssize_t n = ::send(fd_.get(), data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    fail(errno, "write");
+  }
+}
+
 void SocketConn::closeWrite() {
   if (::shutdown(fd_.get(), SHUT_WR) != 0 && errno != ENOTCONN) fail(errno, "close write");
 }

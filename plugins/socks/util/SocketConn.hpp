@@ -38,6 +38,10 @@ class SocketConn final : public Conn {
   void setWriteDeadline(Deadline deadline) override;
   Endpoint localEndpoint() const override;
   Endpoint remoteEndpoint() const override;
+  // Non-blocking forms (the relay loop polls fd() itself, edge-triggered;
+  // readinessFd stays NotSupported: the socket is its own readiness).
+  std::optional<std::size_t> tryRead(void* data, std::size_t size) override;
+  std::size_t tryWrite(const void* data, std::size_t size) override;
 
   int fd() const noexcept { return fd_.get(); }
   const std::string& label() const noexcept { return label_; }

@@ -129,7 +129,10 @@ enum {
   RTK_ERR_PROTOCOL = 14,
   RTK_ERR_IO = 15,
   RTK_ERR_CONFIG = 16,
-  RTK_ERR_ABI = 17
+  RTK_ERR_ABI = 17,
+  /* Not a failure: a non-blocking call (conn_try_read/conn_try_write) could
+   * do nothing at once. The only status written without a message. */
+  RTK_ERR_WOULD_BLOCK = 18
 };
 
 /* An asynchronous result (see "Asynchronous results" above). status: RTK_OK

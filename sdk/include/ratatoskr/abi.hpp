@@ -23,7 +23,7 @@ namespace rtk::sdk {
 constexpr rtk_status toStatus(Errc code) noexcept { return static_cast<rtk_status>(code) + 1; }
 
 constexpr Errc toErrc(rtk_status status) noexcept {
-  if (status <= RTK_OK || status > RTK_ERR_ABI) return Errc::Unknown;
+  if (status <= RTK_OK || status > RTK_ERR_WOULD_BLOCK) return Errc::Unknown;
   return static_cast<Errc>(status - 1);
 }
 
@@ -45,6 +45,8 @@ static_assert(toStatus(Errc::Io) == RTK_ERR_IO);
 static_assert(toStatus(Errc::Config) == RTK_ERR_CONFIG);
 static_assert(toStatus(Errc::Abi) == RTK_ERR_ABI);
 static_assert(toErrc(RTK_ERR_ABI) == Errc::Abi);
+static_assert(toStatus(Errc::WouldBlock) == RTK_ERR_WOULD_BLOCK);
+static_assert(toErrc(RTK_ERR_WOULD_BLOCK) == Errc::WouldBlock);
 
 // A plugin (and sigil) name: ^[a-z0-9._-]{3,32}$.
 constexpr bool validPluginName(std::string_view name) noexcept {

@@ -33,6 +33,7 @@ enum class Errc {
   Io,                   // an operating-system call failed
   Config,               // a configuration file or object is wrong
   Abi,                  // a plugin's ABI does not match the host
+  WouldBlock,           // a non-blocking call could do nothing at once (Conn::tryRead/tryWrite)
 };
 
 inline const char* errcName(Errc c) noexcept {
@@ -54,6 +55,7 @@ inline const char* errcName(Errc c) noexcept {
     case Errc::Io: return "i/o error";
     case Errc::Config: return "configuration error";
     case Errc::Abi: return "abi mismatch";
+    case Errc::WouldBlock: return "would block";
   }
   return "unknown";
 }

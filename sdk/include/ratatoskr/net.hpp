@@ -62,6 +62,32 @@ class Conn {
   }
   virtual Endpoint localEndpoint() const = 0;
   virtual Endpoint remoteEndpoint() const = 0;
+
+  // ---- non-blocking use (optional) ----------------------------------------
+  // For one thread serving many connections (an epoll loop). A connection
+  // that lacks it throws Errc::NotSupported from all three (the defaults):
+  // fall back to read/write on threads.
+  //
+  // readinessFd: a descriptor owned by the connection (valid until it is
+  // destroyed; never close it), created on the first call. It polls
+  // readable (POLLIN/EPOLLIN) after the connection may have become
+  // readable, writable, ended or failed — edge style: it is signalled after
+  // a tryRead/tryWrite said "would block" (and once when created), so drain
+  // it (read 8 bytes: an eventfd counter), then try both directions again
+  // until each would block.
+  virtual int readinessFd() { throw Error(Errc::NotSupported, "this connection has no readiness descriptor"); }
+  // Reads what is there at once: nullopt when nothing is (would block), 0 at
+  // end of stream, else the bytes read. Errors as read(), never Timeout.
+  virtual std::optional<std::size_t> tryRead(void* data, std::size_t size) {
+    (void)data, (void)size;
+    throw Error(Errc::NotSupported, "this connection has no non-blocking read");
+  }
+  // Queues as many bytes as fit at once and returns how many; 0 (for
+  // size > 0) when the send buffer is full (would block). Errors as write().
+  virtual std::size_t tryWrite(const void* data, std::size_t size) {
+    (void)data, (void)size;
+    throw Error(Errc::NotSupported, "this connection has no non-blocking write");
+  }
 };
 
 class Listener {

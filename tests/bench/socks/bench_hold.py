@@ -35,8 +35,11 @@ async def main():
     while len(held) + failed < TOTAL:
         n = min(STEP, TOTAL - len(held) - failed)
         results = await asyncio.gather(*(one(held) for _ in range(n)), return_exceptions=True)
-        failed += sum(1 for r in results if isinstance(r, BaseException))
+        errors = [r for r in results if isinstance(r, BaseException)]
+        failed += len(errors)
         print("held", len(held), "failed", failed, flush=True)
+        for why in sorted(set(repr(e) for e in errors))[:5]:
+            print("  failure:", why, file=sys.stderr, flush=True)
         await asyncio.sleep(3)
     print("done", flush=True)
     await asyncio.sleep(3600)

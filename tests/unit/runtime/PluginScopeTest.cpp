@@ -60,6 +60,7 @@ class PluginScopeTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(dialCancelledFromAnotherThread);
   CPPUNIT_TEST(blockingReadUnblockedByClose);
   CPPUNIT_TEST(connDeadlinesAndHalfClose);
+  CPPUNIT_TEST(nonBlockingConnCallsCrossTheTable);
   CPPUNIT_TEST(listenerAcceptsAndUnblocksOnClose);
   CPPUNIT_TEST(packetConnRoundTrip);
   CPPUNIT_TEST(adminCommandsAreTakenBackBeforeStop);
@@ -148,7 +149,7 @@ class PluginScopeTest : public CppUnit::TestFixture {
   }
 
   void everyErrorCodeRoundTrips() {
-    for (int c = static_cast<int>(Errc::Unknown); c <= static_cast<int>(Errc::Abi); ++c) {
+    for (int c = static_cast<int>(Errc::Unknown); c <= static_cast<int>(Errc::WouldBlock); ++c) {
       auto code = static_cast<Errc>(c);
       std::string message = std::string("peers: tls://h:443: ") + errcName(code);
       fake_->failWith(code, message);
@@ -338,6 +339,48 @@ class PluginScopeTest : public CppUnit::TestFixture {
     } catch (const Error& e) {
       CPPUNIT_ASSERT(e.code() == Errc::Closed);
     }
+  }
+
+  void nonBlockingConnCallsCrossTheTable() {
+    const auto& t = table<rtk_network_service>(RTK_NETWORK_SERVICE_ID);
+    CPPUNIT_ASSERT(t.struct_size >= RTK_NETWORK_SERVICE_SIZE_1_1);
+    auto conn = net_->dial("tcp", "[200::3]:80");
+    char buf[8];
+    CPPUNIT_ASSERT(!conn->tryRead(buf, sizeof buf).has_value());  // RTK_ERR_WOULD_BLOCK, no exception
+    fake_->dialPipe->push("abc");
+    auto got = conn->tryRead(buf, sizeof buf);
+    CPPUNIT_ASSERT(got && *got == 3 && std::string(buf, 3) == "abc");
+    {
+      std::lock_guard lock(fake_->dialPipe->mutex);
+      fake_->dialPipe->tryWriteRoom = 2;
+    }
+    CPPUNIT_ASSERT_EQUAL(std::size_t{2}, conn->tryWrite("xyz", 3));
+    CPPUNIT_ASSERT_EQUAL(std::size_t{0}, conn->tryWrite("z", 1));  // full: would block
+    CPPUNIT_ASSERT_EQUAL(std::string("xy"), fake_->dialPipe->written.back());
+    auto codeOf = [](const std::function<void()>& f) {
+      try {
+        f();
+      } catch (const Error& e) {
+        return e.code();
+      }
+      return Errc::Unknown;
+    };
+    // The provider's conn has no descriptor: NotSupported with its message.
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(Errc::NotSupported), static_cast<int>(codeOf([&] { conn->readinessFd(); })));
+    // A 1.0 provider's table: the client refuses without calling past its end.
+    rtk_network_service old = t;
+    old.struct_size = static_cast<std::uint32_t>(RTK_NETWORK_SERVICE_SIZE_1_0);
+    old.conn_try_read = nullptr;
+    sdk::NetworkClient oldNet(old);
+    auto oldConn = oldNet.dial("tcp", "[200::4]:80");
+    try {
+      oldConn->tryRead(buf, sizeof buf);
+      CPPUNIT_FAIL("tryRead called through a 1.0 table");
+    } catch (const Error& e) {
+      CPPUNIT_ASSERT(e.code() == Errc::NotSupported);
+      CPPUNIT_ASSERT(std::string(e.what()).find("predates") != std::string::npos);
+    }
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(Errc::NotSupported), static_cast<int>(codeOf([&] { oldConn->readinessFd(); })));
   }
 
   void connDeadlinesAndHalfClose() {

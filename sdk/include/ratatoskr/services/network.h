@@ -119,11 +119,33 @@ typedef struct rtk_network_service {
   rtk_status (*packet_set_write_deadline)(rtk_packetconn* pc, rtk_deadline deadline, rtk_sink* error);
   void (*packet_local_endpoint)(rtk_packetconn* pc, rtk_endpoint* out);
   void (*packet_free)(rtk_packetconn* pc);
+
+  /* ---- non-blocking streams (1.1; check struct_size >=
+   * RTK_NETWORK_SERVICE_SIZE_1_1 before calling) ----
+   * For one thread serving many conns (epoll). A conn that has no
+   * non-blocking form (a connected datagram conn) answers
+   * RTK_ERR_NOT_SUPPORTED. */
+  /* *fd: an eventfd owned by the conn (valid until conn_free; never close
+   * it), created on the first call. It polls readable after the conn may
+   * have become readable, writable, ended or failed — signalled after a
+   * try call returned RTK_ERR_WOULD_BLOCK (and once when created): drain it
+   * (read 8 bytes), then try both directions again until each would block. */
+  rtk_status (*conn_readiness_fd)(rtk_conn* conn, int* fd, rtk_sink* error);
+  /* Reads what is there at once: RTK_OK with *n > 0, RTK_OK with *n = 0 at
+   * end of stream, or RTK_ERR_WOULD_BLOCK (nothing written to `error`). */
+  rtk_status (*conn_try_read)(rtk_conn* conn, void* data, size_t size, size_t* n, rtk_sink* error);
+  /* Queues as many bytes as fit at once: RTK_OK with 1 <= *n <= size, or
+   * RTK_ERR_WOULD_BLOCK when the send buffer is full (size > 0). */
+  rtk_status (*conn_try_write)(rtk_conn* conn, const void* data, size_t size, size_t* n,
+                               rtk_sink* error);
 } rtk_network_service;
 
 /* The 1.0 layout of the table: what a client built against it needs. */
 #define RTK_NETWORK_SERVICE_SIZE_1_0 \
   (offsetof(rtk_network_service, packet_free) + sizeof(void*))
+/* 1.1: the non-blocking streams appended. */
+#define RTK_NETWORK_SERVICE_SIZE_1_1 \
+  (offsetof(rtk_network_service, conn_try_write) + sizeof(void*))
 
 #ifdef __cplusplus
 } /* extern "C" */

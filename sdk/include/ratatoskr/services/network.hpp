@@ -16,6 +16,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -102,8 +103,39 @@ class ClientConn final : public Conn {
     t_->conn_remote_endpoint(h_, &e);
     return fromRtkEndpoint(e);
   }
+  int readinessFd() override {
+    requireNonBlocking("readinessFd");
+    int fd = -1;
+    StringSink err;
+    check(t_->conn_readiness_fd(h_, &fd, err.get()), err, "conn readinessFd");
+    return fd;
+  }
+  std::optional<std::size_t> tryRead(void* data, std::size_t size) override {
+    requireNonBlocking("tryRead");
+    std::size_t n = 0;
+    StringSink err;
+    rtk_status status = t_->conn_try_read(h_, data, size, &n, err.get());
+    if (status == RTK_ERR_WOULD_BLOCK) return std::nullopt;
+    check(status, err, "conn tryRead");
+    return n;
+  }
+  std::size_t tryWrite(const void* data, std::size_t size) override {
+    requireNonBlocking("tryWrite");
+    std::size_t n = 0;
+    StringSink err;
+    rtk_status status = t_->conn_try_write(h_, data, size, &n, err.get());
+    if (status == RTK_ERR_WOULD_BLOCK) return 0;
+    check(status, err, "conn tryWrite");
+    return n;
+  }
 
  private:
+  void requireNonBlocking(const char* what) const {
+    if (t_->struct_size < RTK_NETWORK_SERVICE_SIZE_1_1)
+      throw Error(Errc::NotSupported, std::string("conn ") + what + ": the host's network service (" +
+                                          std::to_string(t_->struct_size) + " bytes) predates non-blocking streams");
+  }
+
   const rtk_network_service* t_;
   rtk_conn* h_;
 };

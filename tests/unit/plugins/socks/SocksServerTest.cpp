@@ -1,5 +1,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "EchoServer.hpp"
@@ -37,6 +39,18 @@ bool eventually(F ready) {
   return ready();
 }
 
+// Threads of this process named "rtk-..." (the proxy's; the echo server's are unnamed).
+std::size_t rtkThreads() {
+  std::size_t n = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name.rfind("rtk-", 0) == 0) ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 // The whole proxy on loopback: real client sockets, the server's epoll
@@ -55,6 +69,8 @@ class SocksServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(unixSocketListener);
   CPPUNIT_TEST(stopEndsActiveTunnels);
   CPPUNIT_TEST(systemProxyDialsOtherDestinationsDirectly);
+  CPPUNIT_TEST(tunnelsShareAFixedSetOfThreads);
+  CPPUNIT_TEST(idleTunnelEnds);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -106,6 +122,46 @@ class SocksServerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(1, network_.dials("tcp"));
     server_->stop();
     server_.reset();
+  }
+
+  void tunnelsShareAFixedSetOfThreads() {
+    ProxySettings settings;
+    settings.maxConnections = 1000;
+    const std::string address = start(settings);
+    constexpr int kTunnels = 150;
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int i = 0; i < kTunnels; ++i) {
+      clients.push_back(std::make_unique<TestClient>(address));
+      clients.back()->sendHex(kGreeting + kConnectEcho);
+    }
+    for (auto& c : clients) {
+      CPPUNIT_ASSERT_EQUAL(std::string("\x05\x00", 2), c->receive(2));
+      CPPUNIT_ASSERT_EQUAL(std::uint8_t(0), replyCode(c->socksReply()));
+    }
+    for (int i = 0; i < kTunnels; ++i) clients[static_cast<std::size_t>(i)]->send("tunnel " + std::to_string(i % 10));
+    for (int i = 0; i < kTunnels; ++i)
+      CPPUNIT_ASSERT_EQUAL("tunnel " + std::to_string(i % 10), clients[static_cast<std::size_t>(i)]->receive(8));
+    CPPUNIT_ASSERT_EQUAL(std::int64_t(kTunnels), snapshotInt("tunnels"));
+    const std::size_t holding = rtkThreads();
+    // The handshake loop, the relay loops and at most the dial workers, whatever the number of tunnels (it was 2 per tunnel).
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(holding) + " threads for " + std::to_string(kTunnels) + " tunnels",
+                           holding <= 1 + SocksServer::kRelayThreads + SocksServer::kDialThreads);
+    clients.clear();
+    CPPUNIT_ASSERT(eventually([&] { return snapshotInt("active_connections") == 0; }));
+  }
+
+  void idleTunnelEnds() {
+    ProxySettings settings;
+    settings.idleTimeout = std::chrono::milliseconds(1000);
+    TestClient c(start(settings));
+    c.sendHex(kGreeting + kConnectEcho);
+    c.receive(2);
+    CPPUNIT_ASSERT_EQUAL(std::uint8_t(0), replyCode(c.socksReply()));
+    c.send("once");
+    CPPUNIT_ASSERT_EQUAL(std::string("once"), c.receive(4));
+    // Nothing moves: the relay ends the tunnel (the client sees its end).
+    CPPUNIT_ASSERT(c.closedWithin(10000));
+    CPPUNIT_ASSERT(eventually([&] { return snapshotInt("active_connections") == 0; }));
   }
 
   std::int64_t snapshotInt(const char* key) { return server_->snapshot().get(key).asInt64(); }
