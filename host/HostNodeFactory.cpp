@@ -13,9 +13,11 @@ NodeFactory defaultNodeFactory() {
     NodeInstance out;
     out.description = "Yggdrasil 0.5 node with its userspace TCP/UDP stack (" +
                       std::to_string(config.peers.size()) + " peer(s), " + std::to_string(config.listen.size()) +
-                      " listener(s), admin socket " + (node->adminAddress().empty() ? "off" : node->adminAddress()) + ")";
-    if (!config.multicastInterfaces.empty())
-      out.notRunning.push_back("multicast discovery (MulticastInterfaces is set, but it is not implemented yet)");
+                      " listener(s), admin socket " + (node->adminAddress().empty() ? "off" : node->adminAddress()) +
+                      ", multicast " + (config.multicastInterfaces.empty() ? std::string("off") : "on " + std::to_string(config.multicastInterfaces.size()) + " pattern(s)") + ")";
+    // As yggdrasil: MulticastInterfaces in the conf starts discovery; a bad
+    // entry or a socket that cannot open stops the host with the reason.
+    if (!config.multicastInterfaces.empty()) node->enableMulticast();
     out.counters = [weak = std::weak_ptr<Node>(node)] {
       auto n = weak.lock();
       return n ? n->counters() : std::vector<NodeCounter>{};

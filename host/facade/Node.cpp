@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "CancelCloser.hpp"
 #include "CoreStopper.hpp"
@@ -11,6 +12,7 @@
 #include "core/admin/AdminServer.hpp"
 #include "core/admin/BuiltinHandlers.hpp"
 #include "core/node/Core.hpp"
+#include "core/multicast/Multicast.hpp"
 #include "core/node/NodeKey.hpp"
 #include "core/proto/NodeInfo.hpp"
 #include "netstack/Netstack.hpp"
@@ -54,6 +56,10 @@ struct Node::Impl {
   std::shared_ptr<core::admin::AdminServer> admin;
   // Every command added with addAdminHandler, for an admin server started later.
   std::vector<ExtraHandler> extraHandlers;
+
+  std::vector<MulticastInterfaceConfig> multicastConfig;  // NodeConfig's, for enableMulticast
+  mutable std::mutex multicastMutex;
+  std::unique_ptr<core::multicast::Multicast> multicast;  // null when off
 
   std::atomic<bool> closed{false};
   std::once_flag closeOnce;
@@ -101,8 +107,7 @@ std::shared_ptr<Node> Node::create(NodeOptions options) {
   NodeConfig config = options.config.value_or(NodeConfig{});
   auto key = core::node::loadNodeKey(config);
   impl->log.info("key from ", key.source, "; public key ", key.key.publicKey().hex());
-  if (!config.multicastInterfaces.empty())
-    impl->log.warn("MulticastInterfaces is set but multicast discovery is not implemented yet; ignored");
+  impl->multicastConfig = config.multicastInterfaces;
 
   core::node::CoreSettings settings{key.key, config, impl->log};
   impl->core = std::make_shared<core::node::Core>(std::move(settings));
@@ -160,6 +165,10 @@ void Node::close() {
     collect(errors, "admin", [&] {
       std::lock_guard lock(impl_->adminMutex);
       if (impl_->admin) impl_->admin->stop();
+    });
+    collect(errors, "multicast", [&] {
+      std::lock_guard lock(impl_->multicastMutex);
+      if (impl_->multicast) impl_->multicast->stop();
     });
     collect(errors, "ninfo", [&] { impl_->core->proto().stop(); });
     impl_->stopCore(errors);
@@ -229,13 +238,32 @@ void Node::retryPeers() {
 // ---- multicast ----
 
 void Node::enableMulticast() {
+  std::lock_guard lock(impl_->multicastMutex);
+  // Checked under the lock, as enableAdmin: nothing starts after close().
   impl_->throwIfClosed();
-  throw Error(Errc::NotSupported, "multicast discovery is not implemented yet");
+  if (impl_->multicast) throw Error(Errc::AlreadyExists, "multicast discovery is already running");
+  if (impl_->multicastConfig.empty())
+    throw Error(Errc::Config, "multicast: MulticastInterfaces is empty, nothing to discover on");
+  core::multicast::MulticastSettings settings;
+  settings.key = impl_->core->publicKey();
+  settings.interfaces = impl_->multicastConfig;
+  settings.log = impl_->log.child("multicast");
+  impl_->multicast = std::make_unique<core::multicast::Multicast>(std::move(settings), impl_->core->links());
 }
 
-void Node::disableMulticast() {}
+void Node::disableMulticast() {
+  std::unique_ptr<core::multicast::Multicast> running;
+  {
+    std::lock_guard lock(impl_->multicastMutex);
+    running = std::move(impl_->multicast);
+  }
+  if (running) running->stop();
+}
 
-std::vector<MulticastInterfaceInfo> Node::multicastInterfaces() const { return {}; }
+std::vector<MulticastInterfaceInfo> Node::multicastInterfaces() const {
+  std::lock_guard lock(impl_->multicastMutex);
+  return impl_->multicast ? impl_->multicast->interfaces() : std::vector<MulticastInterfaceInfo>{};
+}
 
 // ---- admin ----
 
@@ -388,7 +416,12 @@ void Node::probePeer(std::string_view uri, std::chrono::milliseconds timeout, Pr
 
 std::vector<NodeCounter> Node::counters() const {
   if (closed()) return {};
-  return nodeCounters(*impl_->core, *impl_->stack);
+  std::optional<core::multicast::MulticastStats> multicast;
+  {
+    std::lock_guard lock(impl_->multicastMutex);
+    if (impl_->multicast) multicast = impl_->multicast->stats();
+  }
+  return nodeCounters(*impl_->core, *impl_->stack, multicast ? &*multicast : nullptr);
 }
 
 NodeSnapshot Node::snapshot() const {

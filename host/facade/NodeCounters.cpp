@@ -11,7 +11,8 @@ void addCounter(std::vector<NodeCounter>& out, const char* name, const char* rea
 
 }  // namespace
 
-std::vector<NodeCounter> nodeCounters(core::node::Core& core, netstack::Netstack& stack) {
+std::vector<NodeCounter> nodeCounters(core::node::Core& core, netstack::Netstack& stack,
+                                      const core::multicast::MulticastStats* multicast) {
   std::vector<NodeCounter> out;
   const char* drops = "packets dropped, by reason";
   const char* ipv6Drops = "IPv6 packets dropped between the netstack and the sessions, by reason";
@@ -58,6 +59,19 @@ std::vector<NodeCounter> nodeCounters(core::node::Core& core, netstack::Netstack
   addCounter(out, "netstack_packets_dropped_total", "outbound_queue_full", drops, n.outputDrops);
   addCounter(out, "netstack_open_sockets", "", "TCP connections, listeners and UDP sockets open in the netstack",
              n.openSockets, true);
+  if (multicast) {
+    const char* dropped = "multicast datagrams dropped, by reason";
+    addCounter(out, "multicast_beacons_sent_total", "", "multicast beacons sent", multicast->beaconsSent);
+    addCounter(out, "multicast_datagrams_received_total", "", "datagrams received on the multicast port",
+               multicast->datagramsReceived);
+    addCounter(out, "multicast_datagrams_dropped_total", "malformed", dropped, multicast->malformed);
+    addCounter(out, "multicast_datagrams_dropped_total", "wrong_password", dropped, multicast->wrongPassword);
+    addCounter(out, "multicast_datagrams_dropped_total", "ignored", dropped, multicast->ignored);
+    addCounter(out, "multicast_dials_total", "", "links dialled back after a valid beacon", multicast->dials);
+    addCounter(out, "multicast_dials_refused_total", "",
+               "valid beacons not dialled back (linked already, dialling, or too many dials in progress)",
+               multicast->dialsRefused);
+  }
   return out;
 }
 

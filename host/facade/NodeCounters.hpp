@@ -6,12 +6,15 @@
 
 #include <vector>
 
+#include "core/multicast/Multicast.hpp"
 #include "core/node/Core.hpp"
 #include "netstack/Netstack.hpp"
 #include "ratatoskr/node_interface.hpp"
 
 namespace rtk {
 
-std::vector<NodeCounter> nodeCounters(core::node::Core& core, netstack::Netstack& stack);
+// multicast: the discovery's totals, null when it is off (its counters are then absent).
+std::vector<NodeCounter> nodeCounters(core::node::Core& core, netstack::Netstack& stack,
+                                      const core::multicast::MulticastStats* multicast);
 
 }  // namespace rtk

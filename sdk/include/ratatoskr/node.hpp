@@ -129,7 +129,9 @@ class RTK_API Node : public NodeInterface {
   // ("tcp://127.0.0.1:41234"). Empty after close().
   std::vector<std::string> listeners() const;
 
-  // ---- MulticastInterface (not implemented yet: enable throws NotSupported) ----
+  // ---- MulticastInterface (host/core/multicast): enableMulticast() starts
+  // discovery with NodeConfig::multicastInterfaces (Errc::Config when empty or
+  // a regex is invalid); create() does not start it by itself ----
   void enableMulticast() override;
   void disableMulticast() override;
   std::vector<MulticastInterfaceInfo> multicastInterfaces() const override;

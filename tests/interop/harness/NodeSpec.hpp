@@ -2,6 +2,7 @@
 // yggdrasil.conf; each node class writes them in its own conf format.
 #pragma once
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <string>
@@ -22,6 +23,7 @@ struct NodeSpec {
   std::string logLevel = "info";               // yggdrasil -loglevel
   Poco::JSON::Object::Ptr plugins;             // our node: "Plugins" section (null: omitted)
   Poco::JSON::Object::Ptr modules;             // our node: "Modules" section (null: omitted)
+  Poco::JSON::Array::Ptr multicastInterfaces;  // MulticastInterfaces (null: none)
   // Our node only: run the host as the systemd unit does (packaging/systemd):
   // this uid and gid, no capabilities, no new privileges, umask 0077, the
   // conf readable by that user alone, journal log format. 0: as the caller.

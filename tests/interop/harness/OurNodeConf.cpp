@@ -16,6 +16,7 @@ std::string renderOurNodeConf(const NodeSpec& spec, const std::string& adminEndp
   conf->set("NodeInfo", nodeInfoOf(spec));
   if (spec.plugins) conf->set("Plugins", spec.plugins);
   if (spec.modules) conf->set("Modules", spec.modules);
+  if (spec.multicastInterfaces) conf->set("MulticastInterfaces", spec.multicastInterfaces);
   return "// ratatoskr conf for interop node \"" + spec.name +
          "\", written by tests/interop/harness (OurNodeConf.cpp)\n" + toJson(conf) + "\n";
 }

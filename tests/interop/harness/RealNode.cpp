@@ -25,7 +25,7 @@ Poco::JSON::Object::Ptr RealNode::renderConfig() const {
   conf->set("InterfacePeers", Poco::JSON::Object::Ptr(new Poco::JSON::Object));
   conf->set("AllowedPublicKeys", jsonArray(s.allowedPublicKeys));
   conf->set("AdminListen", adminEndpoint());
-  conf->set("MulticastInterfaces", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+  conf->set("MulticastInterfaces", s.multicastInterfaces ? s.multicastInterfaces : Poco::JSON::Array::Ptr(new Poco::JSON::Array));
   conf->set("IfName", s.ifName);
   conf->set("IfMTU", s.ifMtuBytes);
   conf->set("NodeInfoPrivacy", s.nodeInfoPrivacy);

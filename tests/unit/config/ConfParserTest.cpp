@@ -38,6 +38,7 @@ class ConfParserTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(badKeysNameTheField);
   CPPUNIT_TEST(otherBadValues);
   CPPUNIT_TEST(unreadableFile);
+  CPPUNIT_TEST(laptopExampleEnablesMulticastEverywhere);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -231,6 +232,17 @@ class ConfParserTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/ratatoskr.conf: cannot read the conf file: No such file or directory"),
                            std::string(e.what()));
     }
+  }
+
+  void laptopExampleEnablesMulticastEverywhere() {
+    auto c = ConfParser::parseFile(RTK_SOURCE_DIR "/conf/examples/laptop.conf");
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), c.node.multicastInterfaces.size());
+    const auto& m = c.node.multicastInterfaces[0];
+    CPPUNIT_ASSERT_EQUAL(std::string(".*"), m.regex);
+    CPPUNIT_ASSERT(m.beacon && m.listen);
+    CPPUNIT_ASSERT_EQUAL(std::uint16_t(0), m.port);
+    CPPUNIT_ASSERT(m.password.empty());
+    CPPUNIT_ASSERT(c.node.peers.empty() && c.node.listen.empty());
   }
 };
 

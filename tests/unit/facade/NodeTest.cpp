@@ -111,7 +111,7 @@ class NodeTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(configuredKeyIsUsed);
   CPPUNIT_TEST(badConfigIsRefusedWithTheField);
   CPPUNIT_TEST(unavailableOptionsAreRefused);
-  CPPUNIT_TEST(multicastIsNotSupportedYet);
+  CPPUNIT_TEST(multicastStartsAndStopsOnDemand);
   CPPUNIT_TEST(adminSocketAnswersYggdrasilctl);
   CPPUNIT_TEST(addAndRemovePeerAtRuntime);
   CPPUNIT_TEST(closeLeavesNoThread);
@@ -366,17 +366,37 @@ class NodeTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(errcOf([&] { rtk::Node::create(withSigils); }) == rtk::Errc::NotSupported);
   }
 
-  void multicastIsNotSupportedYet() {
-    auto node = makeNode();
-    try {
-      node->enableMulticast();
-      CPPUNIT_FAIL("enableMulticast succeeded");
-    } catch (const rtk::Error& e) {
-      CPPUNIT_ASSERT(e.code() == rtk::Errc::NotSupported);
-      CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("multicast discovery is not implemented yet") !=
-                                           std::string::npos);
-    }
-    node->disableMulticast();  // a no-op
+  // Discovery itself is tested against the real node (interop_multicast);
+  // here its lifecycle through the facade, on a pattern no interface has.
+  void multicastStartsAndStopsOnDemand() {
+    auto none = makeNode();
+    CPPUNIT_ASSERT(errcOf([&] { none->enableMulticast(); }) == rtk::Errc::Config);  // no MulticastInterfaces
+    none->disableMulticast();  // a no-op when off
+    CPPUNIT_ASSERT(none->multicastInterfaces().empty());
+
+    rtk::NodeConfig badRegex;
+    badRegex.multicastInterfaces = {rtk::MulticastInterfaceConfig{.regex = "(unclosed"}};
+    auto bad = makeNode(badRegex);
+    CPPUNIT_ASSERT(errcOf([&] { bad->enableMulticast(); }) == rtk::Errc::Config);
+
+    rtk::NodeConfig config;
+    config.multicastInterfaces = {rtk::MulticastInterfaceConfig{.regex = "^no-such-interface$"}};
+    auto node = makeNode(config);
+    auto hasMulticastCounters = [&] {
+      for (const auto& c : node->counters())
+        if (c.name == "multicast_beacons_sent_total") return true;
+      return false;
+    };
+    CPPUNIT_ASSERT(!hasMulticastCounters());
+    node->enableMulticast();
+    CPPUNIT_ASSERT(errcOf([&] { node->enableMulticast(); }) == rtk::Errc::AlreadyExists);
+    CPPUNIT_ASSERT(node->multicastInterfaces().empty());  // nothing matches
+    CPPUNIT_ASSERT(hasMulticastCounters());
+    node->disableMulticast();
+    CPPUNIT_ASSERT(!hasMulticastCounters());
+    node->enableMulticast();  // again after a stop
+    node->close();            // stops it first
+    CPPUNIT_ASSERT(errcOf([&] { node->enableMulticast(); }) == rtk::Errc::Closed);
     CPPUNIT_ASSERT(node->multicastInterfaces().empty());
   }
 
