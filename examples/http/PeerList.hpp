@@ -1,0 +1,18 @@
+// Reading a remote node's peers as the node hands them over:
+// ["<64 hex>", …]. The list comes from another node, so it is outside input:
+// entries that are not 64 hex digits are skipped, at most `maxKeys` are
+// kept, and the keys come back sorted and unique. Throws rtk::Error(Protocol)
+// for anything but a JSON array, rtk::Error(MessageTooLarge) above 1 MiB.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "ratatoskr/types.hpp"
+
+namespace rtk::example {
+
+std::vector<PublicKey> parsePeerList(std::string_view json, std::size_t maxKeys);
+
+}  // namespace rtk::example
