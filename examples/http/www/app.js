@@ -151,8 +151,8 @@ function drawCrawl(crawl) {
     const g = el('svg:g', { class: classes.join(' '), 'data-key': n.key, transform: `translate(${x},${y})` });
     const rtt = n.rtt_ms === null ? (n.depth === 0 ? 'this node' : 'no answer') : n.rtt_ms.toFixed(2) + ' ms';
     g.append(el('svg:title', {}, n.key + '\n' + rtt),
-      el('svg:circle', { r: n.depth === 0 ? 14 : 10 }),
-      el('svg:text', { x: 14, y: 4 }, n.key.slice(0, 8) + (n.depth ? ' ' + rtt : '')));
+      el('svg:circle', { r: n.depth === 0 ? 20 : 14 }),
+      el('svg:text', { x: 22, y: 7 }, n.key.slice(0, 8) + (n.depth ? ' ' + rtt : '')));
     g.addEventListener('click', () => showNodeInfo(n.key));
     parts.push(g);
   }
