@@ -164,6 +164,7 @@ function drawCrawl(crawl) {
 
 async function showNodeInfo(key) {
   selectedKey = key;
+  history.replaceState(null, '', '#key=' + key);
   for (const g of document.querySelectorAll('#crawl-graph g.node'))
     g.classList.toggle('selected', g.getAttribute('data-key') === key);
   $('nodeinfo-key').textContent = key;
@@ -191,3 +192,6 @@ async function refresh() {
 
 refresh();
 setInterval(refresh, REFRESH_MS);
+// A link may name the node to show: …/#key=<64 hex>.
+const linked = location.hash.match(/^#key=([0-9a-fA-F]{64})$/);
+if (linked) showNodeInfo(linked[1].toLowerCase());

@@ -89,10 +89,12 @@ class HttpExampleTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(bad.out, bad.out.find("64 hex digits") != std::string::npos &&
                                         bad.out.substr(bad.out.size() - 3) == "400");
 
-    const RunResult dump = realNs.run(chromium(lab.dir() / "chromium", {"--dump-dom", url}), 60000);
+    // The fragment selects the real node, so the page also asks for its NodeInfo.
+    const std::string page = url + "#key=" + real.publicKey();
+    const RunResult dump = realNs.run(chromium(lab.dir() / "chromium", {"--dump-dom", page}), 60000);
     trace("http example: chromium --dump-dom " + dump.status.describe() + " in " + std::to_string(dump.seconds) + " s");
     const RunResult shot = realNs.run(
-        chromium(lab.dir() / "chromium", {"--window-size=1280,1500", "--screenshot=" + lab.file("page.png").string(), url}),
+        chromium(lab.dir() / "chromium", {"--window-size=1280,1500", "--screenshot=" + lab.file("page.png").string(), page}),
         60000);
     trace("http example: chromium --screenshot " + shot.status.describe() + " in " + std::to_string(shot.seconds) + " s");
 
@@ -113,6 +115,9 @@ class HttpExampleTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE("no crawl graph in the DOM:\n" + dump.out.substr(0, 3000), !graph.empty());
     CPPUNIT_ASSERT_MESSAGE("the crawl graph does not draw the real node:\n" + graph,
                            graph.find("data-key=\"" + real.publicKey() + "\"") != std::string::npos);
+    const std::string nodeInfo = httpElement(dump.out, "<pre id=\"nodeinfo\"", "</pre>");
+    CPPUNIT_ASSERT_MESSAGE("the real node's NodeInfo is not shown:\n" + nodeInfo,
+                           nodeInfo.find("\"buildname\": \"yggdrasil\"") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE("the header lacks our address " + ours, dump.out.find(ours) != std::string::npos);
 
     CPPUNIT_ASSERT_MESSAGE(shot.describe() + "\n" + shot.err.substr(0, 2000), shot.ok());
