@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "PeerList.hpp"
+#include "KeyInput.hpp"
 #include "ratatoskr/address.hpp"
 #include "ratatoskr/net.hpp"
 

@@ -1,5 +1,7 @@
 #include "WebApi.hpp"
 
+#include "KeyInput.hpp"
+
 #include <map>
 
 #include "ratatoskr/address.hpp"
@@ -21,21 +23,7 @@ double millis(std::chrono::nanoseconds d) {
 
 std::string addressOf(const PublicKey& key) { return formatAddress(address::addressForKey(key)); }
 
-// Outside text in an error message: quoted, at most 80 characters.
-std::string quotedParameter(std::string_view text) {
-  if (text.size() <= 80) return "\"" + std::string(text) + "\"";
-  return "\"" + std::string(text.substr(0, 80)) + "...\" (" + std::to_string(text.size()) + " characters)";
-}
-
 }  // namespace
-
-PublicKey parseKeyParameter(std::string_view text, std::string_view name) {
-  if (text.size() == 2 * PublicKey::size) {
-    if (auto key = PublicKey::fromHex(text)) return *key;
-  }
-  throw Error(Errc::InvalidArgument, std::string(name) + ": expected a public key of 64 hex digits, got " +
-                                         quotedParameter(text));
-}
 
 WebApi::WebApi(Node& node, CrawlSchedule& crawls, std::size_t maxNodeInfoCalls,
                std::chrono::milliseconds nodeInfoTimeout)
@@ -47,7 +35,7 @@ ApiResponse WebApi::handle(std::string_view path, const std::optional<std::strin
   if (path == "/api/tree") return {200, treeJson()};
   if (path == "/api/crawl") return {200, crawls_.latestJson()};
   if (path == "/api/nodeinfo") return nodeInfo(key);
-  return {404, apiError("no endpoint " + quotedParameter(path.substr(0, 200)) +
+  return {404, apiError("no endpoint \"" + std::string(path.substr(0, 80)) + "\"" +
                         "; try /api/node, /api/peers, /api/tree, /api/crawl, /api/nodeinfo?key=HEX")
                    .dump()};
 }

@@ -29,10 +29,6 @@ struct ApiResponse {
   std::string json;
 };
 
-// A key parameter: exactly 64 hex digits. Throws rtk::Error(InvalidArgument)
-// naming the parameter otherwise.
-PublicKey parseKeyParameter(std::string_view text, std::string_view name);
-
 class WebApi {
  public:
   WebApi(Node& node, CrawlSchedule& crawls, std::size_t maxNodeInfoCalls, std::chrono::milliseconds nodeInfoTimeout);

@@ -1,4 +1,4 @@
-#include "PeerList.hpp"
+#include "KeyInput.hpp"
 
 #include <algorithm>
 #include <string>
@@ -7,6 +7,16 @@
 #include "ratatoskr/json.hpp"
 
 namespace rtk::example {
+
+namespace {
+
+// Outside text in an error message: quoted, at most 80 characters.
+std::string quotedParameter(std::string_view text) {
+  if (text.size() <= 80) return "\"" + std::string(text) + "\"";
+  return "\"" + std::string(text.substr(0, 80)) + "...\" (" + std::to_string(text.size()) + " characters)";
+}
+
+}  // namespace
 
 std::vector<PublicKey> parsePeerList(std::string_view text, std::size_t maxKeys) {
   constexpr std::size_t kMaxBytes = 1024 * 1024;
@@ -23,6 +33,14 @@ std::vector<PublicKey> parsePeerList(std::string_view text, std::size_t maxKeys)
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;
+}
+
+PublicKey parseKeyParameter(std::string_view text, std::string_view name) {
+  if (text.size() == 2 * PublicKey::size) {
+    if (auto key = PublicKey::fromHex(text)) return *key;
+  }
+  throw Error(Errc::InvalidArgument, std::string(name) + ": expected a public key of 64 hex digits, got " +
+                                         quotedParameter(text));
 }
 
 }  // namespace rtk::example
