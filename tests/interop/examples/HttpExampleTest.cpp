@@ -1,7 +1,8 @@
 // Issue 15 b: examples/http's web UI, served by our example process over
 // Yggdrasil and opened by headless Chromium from a real yggdrasil node's
 // namespace (through its TUN): the page's peer table lists the real node's
-// key and the crawl graph draws it. The screenshot and the DOM are kept as
+// key, the crawl graph draws it and a second real node behind it (found by
+// the crawl's remote peers query), and the real node's NodeInfo is shown. The screenshot and the DOM are kept as
 // artefacts in $RTK_INTEROP_DIR/artefacts (default /tmp/rtk-interop/artefacts).
 #include "Lab.hpp"
 #include "Trace.hpp"
@@ -9,6 +10,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -64,6 +66,14 @@ class HttpExampleTest : public CppUnit::TestFixture {
     spec.listen = {"tcp://[::]:7100"};
     RealNode& real = lab.addRealNode(spec, realNs);
     real.start();
+    // A second real node behind the first: only the crawl's remote calls find it.
+    Netns& farNs = lab.addNetns("far");
+    const VethLink& farLink = lab.connect(realNs, farNs);
+    NodeSpec farSpec;
+    farSpec.name = "far";
+    farSpec.peers = {"tcp://[" + farLink.a().ipv6 + "]:7100"};
+    RealNode& far = lab.addRealNode(farSpec, farNs);
+    far.start();
 
     Subprocess example = ourNs.spawn({RTK_EXAMPLE_HTTP, "--peer", "tcp://[" + link.a().ipv6 + "]:7100", "--port",
                                       "8080", "--crawl-every", "5", "--nodeinfo", "{\"name\":\"http-example\"}"},
@@ -78,11 +88,17 @@ class HttpExampleTest : public CppUnit::TestFixture {
       return true;
     });
     const std::string url = "http://[" + ours + "]:8080/";
-    // The crawl runs when the peer comes up; wait until it has the real node.
-    waitUntil("the crawl finds the real node", 30000, [&] {
+    // The crawl runs when the peer comes up and every 5 s; wait until it has
+    // the far node, found in the real node's answer to a remote peers query.
+    const auto crawlStart = std::chrono::steady_clock::now();
+    waitUntil("the crawl finds the far real node", 30000, [&] {
       const RunResult crawl = realNs.run({"curl", "-g", "-s", "-m", "3", url + "api/crawl"}, 5000);
-      return crawl.ok() && crawl.out.find("\"key\":\"" + real.publicKey() + "\"") != std::string::npos;
+      return crawl.ok() && crawl.out.find("\"key\":\"" + real.publicKey() + "\"") != std::string::npos &&
+             crawl.out.find("\"key\":\"" + far.publicKey() + "\",\"address\":\"" + far.address() +
+                            "\",\"parent\":\"" + real.publicKey() + "\",\"depth\":2") != std::string::npos;
     });
+    trace("http example: the crawl had both real nodes after " +
+          std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - crawlStart).count()) + " s");
     // Bad input through the real network: a clear 400.
     const RunResult bad =
         realNs.run({"curl", "-g", "-s", "-m", "5", "-w", " %{http_code}", url + "api/nodeinfo?key=xyz"}, 8000);
@@ -115,6 +131,8 @@ class HttpExampleTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE("no crawl graph in the DOM:\n" + dump.out.substr(0, 3000), !graph.empty());
     CPPUNIT_ASSERT_MESSAGE("the crawl graph does not draw the real node:\n" + graph,
                            graph.find("data-key=\"" + real.publicKey() + "\"") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE("the crawl graph does not draw the far real node:\n" + graph,
+                           graph.find("data-key=\"" + far.publicKey() + "\"") != std::string::npos);
     const std::string nodeInfo = httpElement(dump.out, "<pre id=\"nodeinfo\"", "</pre>");
     CPPUNIT_ASSERT_MESSAGE("the real node's NodeInfo is not shown:\n" + nodeInfo,
                            nodeInfo.find("\"buildname\": \"yggdrasil\"") != std::string::npos);
