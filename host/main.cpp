@@ -231,12 +231,7 @@ class HostApplication final : public Poco::Util::ServerApplication {
       exitCode_ = EXIT_SOFTWARE;
       return;
     }
-    using R = rtk::host::HostRuntime;
-    addSubsystem(new rtk::host::LifecycleSubsystem("plugins", *runtime_, &R::startPlugins, &R::stopPlugins,
-                                                   rtk::Log(logger_, "plugins")));
-    addSubsystem(new rtk::host::LifecycleSubsystem("node", *runtime_, &R::startNode, &R::stopNode, rtk::Log(logger_, "node")));
-    addSubsystem(new rtk::host::LifecycleSubsystem("components", *runtime_, &R::startComponents, &R::stopComponents,
-                                                   rtk::Log(logger_, "components")));
+    rtk::host::addLifecycleSubsystems(*this, *runtime_, logger_);
   }
 
   int genconf(const ArgVec& args) {

@@ -36,4 +36,12 @@ void LifecycleSubsystem::uninitialize() {
   log_.info("stopped");
 }
 
+void addLifecycleSubsystems(Poco::Util::Application& app, HostRuntime& runtime, const std::shared_ptr<Logger>& logger) {
+  using R = HostRuntime;
+  app.addSubsystem(new LifecycleSubsystem("plugins", runtime, &R::startPlugins, &R::stopPlugins, Log(logger, "plugins")));
+  app.addSubsystem(new LifecycleSubsystem("node", runtime, &R::startNode, &R::stopNode, Log(logger, "node")));
+  app.addSubsystem(
+      new LifecycleSubsystem("components", runtime, &R::startComponents, &R::stopComponents, Log(logger, "components")));
+}
+
 }  // namespace rtk::host

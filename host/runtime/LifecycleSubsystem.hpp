@@ -16,6 +16,7 @@
 #include <Poco/Util/Application.h>
 #include <Poco/Util/Subsystem.h>
 
+#include <memory>
 #include <string>
 
 #include "ratatoskr/log.hpp"
@@ -43,5 +44,9 @@ class LifecycleSubsystem : public Poco::Util::Subsystem {
   Log log_;
   bool ran_ = false;
 };
+
+// Adds the three steps above to `app`, in order, logging under each step's
+// name. Both host programs (ratatoskr, ratatoskr-stack) start this way.
+void addLifecycleSubsystems(Poco::Util::Application& app, HostRuntime& runtime, const std::shared_ptr<Logger>& logger);
 
 }  // namespace rtk::host

@@ -39,7 +39,7 @@ const std::vector<FlagDef>& flagDefs() {
        [](StackFlags& f, const std::string& v) { f.useconf = parseBool("useconf", v); }},
       {"useconffile", "FILE", "read the HJSON/JSON config from FILE",
        [](StackFlags& f, const std::string& v) { f.useconffile = v; }},
-      {"autoconf", nullptr, "automatic mode: random key, multicast peering (not available: no multicast discovery yet)",
+      {"autoconf", nullptr, "automatic mode: a new random key, no conf, peers found by multicast on every interface",
        [](StackFlags& f, const std::string& v) { f.autoconf = parseBool("autoconf", v); }},
       {"normaliseconf", nullptr, "with -useconf or -useconffile: print the config normalised",
        [](StackFlags& f, const std::string& v) { f.normaliseconf = parseBool("normaliseconf", v); }},

@@ -85,12 +85,7 @@ class StackApplication final : public Poco::Util::ServerApplication {
       exitCode_ = e.code() == rtk::Errc::Config ? EXIT_CONFIG : EXIT_SOFTWARE;
       return;
     }
-    using R = rtk::host::HostRuntime;
-    addSubsystem(new rtk::host::LifecycleSubsystem("plugins", *runtime_, &R::startPlugins, &R::stopPlugins,
-                                                   rtk::Log(logger_, "plugins")));
-    addSubsystem(new rtk::host::LifecycleSubsystem("node", *runtime_, &R::startNode, &R::stopNode, rtk::Log(logger_, "node")));
-    addSubsystem(new rtk::host::LifecycleSubsystem("components", *runtime_, &R::startComponents, &R::stopComponents,
-                                                   rtk::Log(logger_, "components")));
+    rtk::host::addLifecycleSubsystems(*this, *runtime_, logger_);
     ServerApplication::initialize(self);
   }
 

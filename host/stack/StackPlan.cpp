@@ -6,6 +6,8 @@
 
 #include "MappingSpec.hpp"
 #include "config/ConfParser.hpp"
+#include "config/YggdrasilConfWriter.hpp"
+#include "core/crypto/Ed25519.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/net.hpp"
 
@@ -75,7 +77,24 @@ void addSocks(HostConfig& config, const StackFlags& flags) {
   enable(config, "socks");
 }
 
+// -autoconf: what `yggdrasil -genconf` would write (a new key, no peers, no
+// listeners, no admin socket) with multicast discovery on every interface,
+// so the node peers with whatever Yggdrasil nodes share its LAN.
+HostConfig autoConf() {
+  json::Value conf = YggdrasilConfWriter::fresh(rtk::core::crypto::SigningKey::generate().hex());
+  json::Value everyInterface = json::Value::object();
+  everyInterface.set("Regex", ".*");
+  everyInterface.set("Beacon", true);
+  everyInterface.set("Listen", true);
+  everyInterface.set("Password", "");
+  json::Value multicast = json::Value::array();
+  multicast.push(std::move(everyInterface));
+  conf.set("MulticastInterfaces", std::move(multicast));
+  return ConfParser::parseText(conf.dump(), "-autoconf");
+}
+
 HostConfig readConf(const StackFlags& flags, std::istream& in) {
+  if (flags.autoconf) return autoConf();
   if (flags.useconf) {
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad()) throw Error(Errc::Config, "<stdin>: cannot read the conf");
@@ -108,11 +127,7 @@ StackPlan StackPlan::make(const StackFlags& flags, std::istream& in, const std::
   plan.logTo = flags.logto;
   plan.logLevel = logLevelFor(flags.loglevel);
 
-  if (flags.autoconf) {
-    usage("-autoconf peers through multicast discovery, which ratatoskr does not have yet; "
-          "write a conf with Peers (-genconf > FILE) and use -useconffile FILE");
-  }
-  if (!flags.useconf && flags.useconffile.empty()) {
+  if (!flags.autoconf && !flags.useconf && flags.useconffile.empty()) {
     if (flags.genconf) {
       plan.action = StackAction::Genconf;
       return plan;

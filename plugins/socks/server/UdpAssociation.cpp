@@ -20,21 +20,6 @@ constexpr std::size_t kClientBufferBytes = UdpAssociation::kMaxDatagramBytes + 2
 constexpr int kDatagramsPerWake = 64;
 constexpr auto kTargetResolveTimeout = std::chrono::seconds(10);
 
-Endpoint endpointFromSockaddr(const sockaddr_storage& ss) {
-  Endpoint e;
-  if (ss.ss_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    e.address.bytes[10] = e.address.bytes[11] = 0xff;
-    std::memcpy(e.address.bytes.data() + 12, &in->sin_addr, 4);
-    e.port = ntohs(in->sin_port);
-  } else if (ss.ss_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&ss);
-    std::memcpy(e.address.bytes.data(), &in6->sin6_addr, 16);
-    e.port = ntohs(in6->sin6_port);
-  }
-  return e;
-}
-
 // `e` for a socket of `family` (AF_INET takes v4-mapped addresses only).
 socklen_t sockaddrFor(const Endpoint& e, int family, sockaddr_storage& ss) {
   ss = {};

@@ -23,12 +23,8 @@ int pollTimeoutMs(const Deadline& deadline) {
 
 }  // namespace
 
-Endpoint socketEndpoint(int fd, bool peer) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  int rc = peer ? ::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) : ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+Endpoint endpointFromSockaddr(const sockaddr_storage& ss) {
   Endpoint e;
-  if (rc != 0) return e;
   if (ss.ss_family == AF_INET) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
     e.address.bytes[10] = e.address.bytes[11] = 0xff;
@@ -40,6 +36,14 @@ Endpoint socketEndpoint(int fd, bool peer) {
     e.port = ntohs(in6->sin6_port);
   }
   return e;
+}
+
+Endpoint socketEndpoint(int fd, bool peer) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  int rc = peer ? ::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) : ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  if (rc != 0) return {};
+  return endpointFromSockaddr(ss);
 }
 
 std::string describeSocketPeer(int fd) {

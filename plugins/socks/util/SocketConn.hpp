@@ -13,6 +13,8 @@
 // abort and the deadline setters from any thread).
 #pragma once
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -61,6 +63,9 @@ class SocketConn final : public Conn {
 // The socket's address (getsockname / getpeername) as an Endpoint; IPv4 is
 // given IPv4-mapped, Unix sockets as the unspecified address, port 0.
 Endpoint socketEndpoint(int fd, bool peer);
+// A sockaddr_in/_in6 as an Endpoint (IPv4 IPv4-mapped); other families as
+// the unspecified address, port 0.
+Endpoint endpointFromSockaddr(const sockaddr_storage& ss);
 // "127.0.0.1:4242", "[::1]:4242" or "unix" for logs.
 std::string describeSocketPeer(int fd);
 

@@ -57,11 +57,19 @@ class StackPlanTest : public CppUnit::TestFixture {
   void whereTheConfComesFrom() {
     Run r;
     CPPUNIT_ASSERT(r.plan({"-version", "-autoconf", "-useconffile", "/nonexistent"}).action == StackAction::Version);
-    auto [code, why] = r.refusal({"-autoconf", "-useconffile", r.conf});
-    CPPUNIT_ASSERT(code == Errc::InvalidArgument);
-    CPPUNIT_ASSERT_MESSAGE(why, why.find("multicast discovery") != std::string::npos);
-    // -useconf (stdin) before -useconffile: the missing file is never opened.
+    // -autoconf before any conf: a new key each time, multicast on every
+    // interface, no peers, listeners or admin socket; the file is never read.
     core::crypto::initSodium();
+    auto a1 = r.plan({"-autoconf", "-useconffile", "/nonexistent"});
+    auto a2 = r.plan({"-autoconf"});
+    CPPUNIT_ASSERT(a1.action == StackAction::Run && a2.action == StackAction::Run);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(128), a1.config.node.privateKey.size());  // seed and public key, hex
+    CPPUNIT_ASSERT(a1.config.node.privateKey != a2.config.node.privateKey);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), a1.config.node.multicastInterfaces.size());
+    CPPUNIT_ASSERT_EQUAL(std::string(".*"), a1.config.node.multicastInterfaces[0].regex);
+    CPPUNIT_ASSERT(a1.config.node.multicastInterfaces[0].beacon && a1.config.node.multicastInterfaces[0].listen);
+    CPPUNIT_ASSERT(a1.config.node.peers.empty() && a1.config.node.listen.empty());
+    // -useconf (stdin) before -useconffile: the missing file is never opened.
     const std::string kKey = core::crypto::SigningKey::generate().hex();
     auto p = r.plan({"-useconf", "-useconffile", "/nonexistent"}, "PrivateKey: " + kKey + "\n");
     CPPUNIT_ASSERT(p.action == StackAction::Run);

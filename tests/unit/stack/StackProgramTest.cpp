@@ -219,7 +219,6 @@ class StackProgramTest : public CppUnit::TestFixture {
     expect(64, {"-useconffile", conf, "-remote-tcp", "8080:127.0.0.1:0"}, "-remote-tcp \"8080:127.0.0.1:0\": port \"0\" must not be zero");
     expect(64, {"-useconffile", conf, "-local-tcp", "2222:10.1.2.3:22"}, "is IPv4; Yggdrasil addresses are IPv6");
     expect(64, {"-useconffile", conf, "-local-tcp", "2222:[200::1]"}, "-local-tcp \"2222:[200::1]\": port \"[200::1]\" is not a decimal number");
-    expect(64, {"-useconffile", conf, "-autoconf"}, "multicast discovery");
     expect(64, {"-useconffile", conf, "-frobnicate"}, "flag provided but not defined: -frobnicate");
     std::string broken = ok(yggdrasil({"-genconf"}), "yggdrasil -genconf");  // 70-odd lines
     std::size_t at = 0;
