@@ -48,7 +48,12 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr int kMaxLookupTimeMs = 3000;
-constexpr int kMaxAskTimeMs = 4000;
+// Room for a second NodeInfo call after a first one goes unanswered (6 s,
+// ninfo.hpp's kCallTimeout; then 1.25 s for the retry to a direct peer): CI
+// once saw the real node leave one request unanswered right after it had
+// answered others, and with a single call the ask failed. The cause is not
+// known yet; the flights of unreachable keys below wait this long too.
+constexpr int kMaxAskTimeMs = 7500;
 // n2's sigils (sigils/<name>/README.md has each one's settings).
 constexpr const char* kSigilModules = R"({
   "info": {"Name": "n2.interop.example", "Type": "router", "Location": "Interop Lab"},
