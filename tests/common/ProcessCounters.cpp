@@ -1,8 +1,10 @@
 #include "common/ProcessCounters.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace rtk::test {
 
@@ -21,6 +23,24 @@ std::size_t entries(const std::string& dir) {
 }  // namespace
 
 std::size_t threadCount(pid_t pid) { return entries(procDir(pid, "task")); }
+
+std::size_t settledThreadCount() {
+  using namespace std::chrono;
+  const auto give_up = steady_clock::now() + seconds(5);
+  std::size_t last = threadCount();
+  auto stableSince = steady_clock::now();
+  while (steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(milliseconds(10));
+    std::size_t now = threadCount();
+    if (now != last) {
+      last = now;
+      stableSince = steady_clock::now();
+    } else if (steady_clock::now() - stableSince >= milliseconds(100)) {
+      break;
+    }
+  }
+  return last;
+}
 
 std::size_t fdCount(pid_t pid) { return entries(procDir(pid, "fd")); }
 

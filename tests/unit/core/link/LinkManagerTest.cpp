@@ -640,7 +640,7 @@ class LinkManagerTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(waitUntil([&] { return a.peers().empty() && b.peers().empty(); }, kWait));
     };
     cycle();  // warm-up: lazily created process-wide state
-    std::size_t threads = rtk::test::threadCount(), fds = rtk::test::fdCount();
+    std::size_t threads = rtk::test::settledThreadCount(), fds = rtk::test::fdCount();
     for (int i = 0; i < 50; ++i) cycle();
     // Link threads are joined and sockets closed once the manager processed the closes.
     CPPUNIT_ASSERT(waitUntil([&] { return rtk::test::threadCount() == threads && rtk::test::fdCount() == fds; }, kWait));
@@ -651,7 +651,7 @@ class LinkManagerTest : public CppUnit::TestFixture {
   }
 
   void stopClosesListenersAndLinks() {
-    std::size_t threads = rtk::test::threadCount(), fds = rtk::test::fdCount();
+    std::size_t threads = rtk::test::settledThreadCount(), fds = rtk::test::fdCount();
     {
       TestNode a, b;
       auto info = a.links->listen("tls://127.0.0.1:0");
@@ -665,7 +665,7 @@ class LinkManagerTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(waitUntil([&] { return b.logs.contains("Connection refused"); }, kWait));
       a.links->stop();  // idempotent
     }
-    CPPUNIT_ASSERT_EQUAL(threads, rtk::test::threadCount());
+    CPPUNIT_ASSERT_EQUAL(threads, rtk::test::settledThreadCount());
     CPPUNIT_ASSERT_EQUAL(fds, rtk::test::fdCount());
   }
 
