@@ -6,7 +6,7 @@
 // the socket is bound to a suitable address of that interface and, where the
 // process may, to the device itself (SO_BINDTODEVICE; failure is only
 // logged, as in Go); a link-local destination takes the interface as its zone.
-// Thread-safety: reentrant functions; link threads call them.
+// Thread-safety: reentrant functions; the link reactor threads call them.
 #pragma once
 
 #include <string>

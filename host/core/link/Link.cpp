@@ -1,7 +1,7 @@
 #include "core/link/Link.hpp"
 
 #include <poll.h>
-#include <sys/eventfd.h>
+#include <sys/epoll.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,8 +9,6 @@
 
 #include "ratatoskr/address.hpp"
 #include "core/link/Dialer.hpp"
-#include "core/link/FrameReader.hpp"
-#include "core/link/PeerMonitor.hpp"
 #include "core/link/SocketStream.hpp"
 #include "core/link/SocksStream.hpp"
 #include "core/link/TlsStream.hpp"
@@ -23,16 +21,23 @@ namespace rtk::core::link {
 namespace {
 
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
-// Bytes read per loop turn before writes get their turn again.
+// Bytes read per turn before the link lets the other links of its thread,
+// and its own writes, have theirs.
 constexpr std::size_t kReadBudgetBytes = 1024 * 1024;
 // takeOutbound is asked for more once less than this is left to write.
 constexpr std::size_t kWriteChunkBytes = 64 * 1024;
 
-short eventsFor(IoWait a, IoWait b) {
-  short events = 0;
-  if (a == IoWait::Read || b == IoWait::Read) events |= POLLIN;
-  if (a == IoWait::Write || b == IoWait::Write) events |= POLLOUT;
-  return events;
+// One read buffer per reactor thread, not per link: a thousand idle links
+// must not hold 64 MiB.
+std::span<std::uint8_t> threadReadBuffer() {
+  thread_local std::unique_ptr<std::uint8_t[]> buffer;
+  if (!buffer) buffer = std::make_unique<std::uint8_t[]>(kReadChunkBytes);
+  return {buffer.get(), kReadChunkBytes};
+}
+
+bool connectFinished(int fd) {
+  pollfd p{fd, POLLOUT, 0};
+  return ::poll(&p, 1, 0) > 0;
 }
 
 }  // namespace
@@ -64,17 +69,13 @@ Link::Link(std::uint64_t id, PeerUri uri, std::string sourceInterface, LinkKind 
       env_(std::move(env)),
       onUp_(std::move(onUp)),
       onClosed_(std::move(onClosed)),
-      wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-  if (!wake_.valid()) throw Error(Errc::Io, "links: eventfd: " + std::string(std::strerror(errno)));
-}
+      slot_(env_->reactor->assign()) {}
 
-Link::~Link() = default;  // thread_ joins (it is already done: it held a reference)
+Link::~Link() = default;
 
 void Link::start() {
-  auto self = shared_from_this();
-  std::string name = kind_ == LinkKind::Probe ? "rtk-probe-" + std::to_string(id_ % 100000)
-                                              : "rtk-link-" + std::to_string(id_ % 1000000);
-  thread_.start(name, [self] { self->run(); });
+  env_->reactor->attach(slot_, shared_from_this());
+  started_.store(true);
 }
 
 void Link::close(const std::string& reason) {
@@ -83,19 +84,21 @@ void Link::close(const std::string& reason) {
     if (closeReason_.empty()) closeReason_ = reason;
   }
   closing_.store(true);
-  std::uint64_t one = 1;
-  [[maybe_unused]] auto n = ::write(wake_.get(), &one, sizeof one);
+  env_->reactor->poke(slot_);
 }
 
-void Link::join() { thread_.join(); }
+void Link::join() {
+  if (!started_.load()) return;
+  if (env_->reactor->inLoop(slot_))
+    throw Error(Errc::InvalidArgument, "links: a link cannot be joined from its own reactor thread");
+  std::unique_lock lock(mutex_);
+  finishedCv_.wait(lock, [this] { return finished_; });
+}
 
 void Link::wakeWriter() {
-  // One eventfd write per batch: the link thread clears the flag before it
-  // calls takeOutbound, so frames queued after that always cause a wake.
-  if (!wakePending_.exchange(true)) {
-    std::uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wake_.get(), &one, sizeof one);
-  }
+  // One poke per batch: the link clears the flag before it calls
+  // takeOutbound, so frames queued after that always cause another.
+  if (!wakePending_.exchange(true)) env_->reactor->poke(slot_);
 }
 
 Link::Snapshot Link::snapshot() const {
@@ -131,38 +134,154 @@ std::string Link::describeRemote() const {
   return out;
 }
 
-short Link::pollOnce(int fd, short events, int timeoutMs) {
-  pollfd fds[2] = {{fd, events, 0}, {wake_.get(), POLLIN, 0}};
-  int n = ::poll(fds, 2, timeoutMs);
-  if (n < 0) {
-    if (errno == EINTR) return 0;
-    throw Error(Errc::Io, std::string("poll: ") + std::strerror(errno));
-  }
-  if (fds[1].revents) {
-    std::uint64_t count;
-    [[maybe_unused]] auto r = ::read(wake_.get(), &count, sizeof count);
-  }
-  return fds[0].revents;
+Pollable::Interest Link::waitOn(int fd, IoWait a, IoWait b) const {
+  Interest in;
+  in.fd = fd;
+  in.readable = a == IoWait::Read || b == IoWait::Read;
+  in.writable = a == IoWait::Write || b == IoWait::Write;
+  in.deadline = deadline_;
+  in.socketGeneration = socketGeneration_;
+  return in;
 }
 
-short Link::waitFor(int fd, short events, Clock::time_point deadline, const std::string& timeoutMessage) {
+void Link::throwIfPastDeadline() const {
+  if (Clock::now() >= deadline_) throw Error(Errc::Timeout, timeoutMessage_);
+}
+
+bool Link::dialling() const {
+  return !inboundLink_ && (stage_ == Stage::Connecting || stage_ == Stage::SettingUp);
+}
+
+Pollable::Interest Link::drive(std::uint32_t) {
+  for (;;) {
+    try {
+      return step();
+    } catch (const Error& e) {
+      if (dialling() && e.code() != Errc::Closed && e.code() != Errc::NotSupported) {
+        env_->log.debug(uri_.redacted(), ": dialling ", dialAddress_, " failed: ", e.what());
+        lastDialError_ = e.what();
+        lastDialCode_ = e.code();
+        stream_.reset();
+        connecting_.reset();
+        ++socketGeneration_;
+        stage_ = Stage::NextAddress;
+        continue;
+      }
+      error_ = e.what();
+      std::lock_guard lock(mutex_);
+      endCode_ = e.code();
+    } catch (const std::exception& e) {
+      error_ = std::string("unexpected failure: ") + e.what();
+    }
+    return finish();
+  }
+}
+
+Pollable::Interest Link::step() {
   for (;;) {
     throwIfClosing();
-    auto now = Clock::now();
-    if (now >= deadline) throw Error(Errc::Timeout, timeoutMessage);
-    auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
-    short revents = pollOnce(fd, events, static_cast<int>(std::min<long long>(ms, 60000)));
-    if (revents) return revents;
+    switch (stage_) {
+      case Stage::Begin:
+        begin();
+        break;
+      case Stage::Resolving: {
+        std::unique_lock lock(mutex_);
+        if (!resolution_) {
+          Interest idle;  // the resolver pokes us
+          return idle;
+        }
+        auto [addresses, error] = std::move(*resolution_);
+        resolution_.reset();
+        lock.unlock();
+        if (error) throw *error;
+        addresses_ = std::move(addresses);
+        stage_ = Stage::NextAddress;
+        break;
+      }
+      case Stage::NextAddress:
+        return connectNext();
+      case Stage::Connecting:
+        if (!connectFinished(connecting_.get())) {
+          throwIfPastDeadline();
+          return waitOn(connecting_.get(), IoWait::Write);
+        }
+        finishConnect(connecting_.get(), addresses_[nextAddress_ - 1]);
+        remoteAddress_ = dialAddress_;
+        stream_ = clientStack(std::move(connecting_));  // the same socket: no new registration
+        stage_ = Stage::SettingUp;
+        break;
+      case Stage::SettingUp: {
+        IoResult r = stream_->handshake();
+        if (r.eof) {
+          healthCheck_ = true;  // a WebSocket health check was answered
+          return finish();
+        }
+        if (r.wait != IoWait::None) {
+          throwIfPastDeadline();
+          return waitOn(stream_->fd(), r.wait);
+        }
+        beginMetadata();
+        break;
+      }
+      case Stage::Handshake:
+        if (!exchangeMetadata()) {
+          throwIfPastDeadline();
+          return waitOn(stream_->fd(), handshakeReadWait_, handshakeWriteWait_);
+        }
+        if (!completeHandshake()) return finish();
+        break;
+      case Stage::Up:
+        return frames();
+    }
   }
 }
 
-bool Link::setUp(Stream& stream, Clock::time_point deadline, const std::string& timeoutMessage) {
-  for (;;) {
-    IoResult r = stream.handshake();
-    if (r.eof) return false;
-    if (r.wait == IoWait::None) return true;
-    waitFor(stream.fd(), r.wait == IoWait::Read ? POLLIN : POLLOUT, deadline, timeoutMessage);
+void Link::begin() {
+  if (inboundLink_) {
+    remoteAddress_ = SocketAddress::peerOf(acceptedSocket_.get()).toString();
+    stream_ = serverStack(std::move(acceptedSocket_));
+    ++socketGeneration_;
+    deadline_ = Clock::now() + env_->timing.inboundSetupTimeout;
+    timeoutMessage_ = std::string(schemeName(uri_.scheme())) + " setup: timed out after " +
+                      std::to_string(env_->timing.inboundSetupTimeout.count()) + " ms";
+    stage_ = Stage::SettingUp;
+  } else if (uri_.scheme() == LinkScheme::Unix) {
+    addresses_.push_back(SocketAddress::unixPath(uri_.path()));
+    stage_ = Stage::NextAddress;
+  } else if (SocketAddress::parseIp(uri_.host(), uri_.port())) {
+    addresses_ = SocketAddress::resolve(uri_.host(), uri_.port());  // a literal: nothing to look up
+    stage_ = Stage::NextAddress;
+  } else {
+    startResolving();  // the proxy's name, for socks
   }
+}
+
+void Link::startResolving() {
+  stage_ = Stage::Resolving;
+  std::weak_ptr<Link> weak = shared_from_this();
+  env_->resolver->resolve(uri_.host(), uri_.port(),
+                          [weak](std::vector<SocketAddress> addresses, std::optional<Error> error) {
+                            auto self = weak.lock();
+                            if (!self) return;
+                            {
+                              std::lock_guard lock(self->mutex_);
+                              self->resolution_.emplace(std::move(addresses), std::move(error));
+                            }
+                            self->env_->reactor->poke(self->slot_);
+                          });
+}
+
+Pollable::Interest Link::connectNext() {
+  if (nextAddress_ >= addresses_.size()) throw Error(lastDialCode_, lastDialError_);
+  const SocketAddress& address = addresses_[nextAddress_++];
+  dialAddress_ = address.toString();
+  deadline_ = Clock::now() + env_->timing.dialTimeout;
+  timeoutMessage_ =
+      "dial " + dialAddress_ + ": timed out after " + std::to_string(env_->timing.dialTimeout.count()) + " ms";
+  stage_ = Stage::Connecting;  // from here, a failure moves on to the next address
+  connecting_ = startConnect(address, sourceInterface_, env_->log);
+  ++socketGeneration_;
+  return waitOn(connecting_.get(), IoWait::Write);
 }
 
 std::unique_ptr<Stream> Link::clientStack(UniqueFd socket) const {
@@ -214,92 +333,95 @@ std::unique_ptr<Stream> Link::serverStack(UniqueFd socket) const {
   throw Error(Errc::NotSupported, std::string(schemeName(uri_.scheme())) + " listener not supported");
 }
 
-std::unique_ptr<Stream> Link::dial() {
-  std::vector<SocketAddress> addresses;
-  if (uri_.scheme() == LinkScheme::Unix) {
-    addresses.push_back(SocketAddress::unixPath(uri_.path()));
-  } else {
-    addresses = SocketAddress::resolve(uri_.host(), uri_.port());  // the proxy, for socks
-  }
-  throwIfClosing();
-  std::string lastError;
-  Errc lastCode = Errc::Unreachable;
-  for (const auto& address : addresses) {
-    try {
-      auto deadline = Clock::now() + env_->timing.dialTimeout;
-      std::string timeout = "dial " + address.toString() + ": timed out after " +
-                            std::to_string(env_->timing.dialTimeout.count()) + " ms";
-      UniqueFd socket = startConnect(address, sourceInterface_, env_->log);
-      waitFor(socket.get(), POLLOUT, deadline, timeout);
-      finishConnect(socket.get(), address);
-      remoteAddress_ = address.toString();
-      auto stream = clientStack(std::move(socket));
-      setUp(*stream, deadline, timeout);
-      return stream;
-    } catch (const Error& e) {
-      if (e.code() == Errc::Closed || e.code() == Errc::NotSupported) throw;
-      env_->log.debug(uri_.redacted(), ": dialling ", address.toString(), " failed: ", e.what());
-      lastError = e.what();
-      lastCode = e.code();
-    }
-  }
-  throw Error(lastCode, lastError);
-}
-
-Bytes Link::exchangeMetadata(Stream& stream, PublicKey& remoteKey, std::uint8_t& remotePriority) {
+void Link::beginMetadata() {
   const LinkOptions& options = uri_.options();
   VersionMetadata ours;
   ours.priority = options.priority;
-  Bytes out = ours.encode(env_->key, options.password);
-  std::size_t sent = 0;
-  Bytes in;
-  std::size_t need = VersionMetadata::kHeaderBytes;
-  bool sized = false;
-  auto deadline = Clock::now() + env_->timing.handshakeTimeout;
-  std::string timeout = "handshake: timed out after " + std::to_string(env_->timing.handshakeTimeout.count()) + " ms";
-  std::uint8_t buf[4096];
-  std::optional<Clock::time_point> firstSent, theirsArrived;
+  handshakeOut_ = ours.encode(env_->key, options.password);
+  handshakeNeed_ = VersionMetadata::kHeaderBytes;
+  deadline_ = Clock::now() + env_->timing.handshakeTimeout;
+  timeoutMessage_ = "handshake: timed out after " + std::to_string(env_->timing.handshakeTimeout.count()) + " ms";
+  stage_ = Stage::Handshake;
+}
 
+bool Link::exchangeMetadata() {
+  Stream& stream = *stream_;
+  std::uint8_t buf[4096];
   for (;;) {
     bool progress = false;
-    IoWait writeWait = IoWait::None, readWait = IoWait::None;
-    if (sent < out.size()) {
-      IoResult r = stream.write(ByteView(out).subspan(sent));
-      if (r.bytes > 0 && !firstSent) firstSent = Clock::now();
-      sent += r.bytes;
+    handshakeWriteWait_ = IoWait::None;
+    handshakeReadWait_ = IoWait::None;
+    if (handshakeSent_ < handshakeOut_.size()) {
+      IoResult r = stream.write(ByteView(handshakeOut_).subspan(handshakeSent_));
+      if (r.bytes > 0 && !firstSent_) firstSent_ = Clock::now();
+      handshakeSent_ += r.bytes;
       txBytes_ += r.bytes;
-      writeWait = r.wait;
+      handshakeWriteWait_ = r.wait;
       progress |= r.bytes > 0;
     }
-    if (sent == out.size()) writeWait = stream.flush().wait;
-    if (in.size() < need) {
+    if (handshakeSent_ == handshakeOut_.size()) handshakeWriteWait_ = stream.flush().wait;
+    if (handshakeIn_.size() < handshakeNeed_) {
       IoResult r = stream.read(buf);
       if (r.eof) throw Error(Errc::Reset, "handshake: remote side closed the connection");
-      in.insert(in.end(), buf, buf + r.bytes);
+      handshakeIn_.insert(handshakeIn_.end(), buf, buf + r.bytes);
       rxBytes_ += r.bytes;
-      readWait = r.wait;
+      handshakeReadWait_ = r.wait;
       progress |= r.bytes > 0;
-      if (!sized && in.size() >= VersionMetadata::kHeaderBytes) {
-        need = VersionMetadata::messageBytes(in);
-        sized = true;
+      if (!handshakeSized_ && handshakeIn_.size() >= VersionMetadata::kHeaderBytes) {
+        handshakeNeed_ = VersionMetadata::messageBytes(handshakeIn_);
+        handshakeSized_ = true;
       }
-      if (sized && in.size() >= need && !theirsArrived) theirsArrived = Clock::now();
+      if (handshakeSized_ && handshakeIn_.size() >= handshakeNeed_ && !theirsArrived_) theirsArrived_ = Clock::now();
     }
-    if (sized && in.size() >= need && sent == out.size() && writeWait == IoWait::None) break;
-    if (progress) continue;
-    waitFor(stream.fd(), eventsFor(readWait, writeWait), deadline, timeout);
+    if (handshakeSized_ && handshakeIn_.size() >= handshakeNeed_ && handshakeSent_ == handshakeOut_.size() &&
+        handshakeWriteWait_ == IoWait::None)
+      return true;
+    if (!progress) return false;
   }
+}
 
-  VersionMetadata theirs = VersionMetadata::decode(ByteView(in).first(need), options.password);
+bool Link::completeHandshake() {
+  const LinkOptions& options = uri_.options();
+  VersionMetadata theirs = VersionMetadata::decode(ByteView(handshakeIn_).first(handshakeNeed_), options.password);
   if (!theirs.compatible())
     throw Error(Errc::Refused, "handshake: remote node incompatible version (local " +
                                    std::to_string(VersionMetadata::kProtocolMajor) + "." +
                                    std::to_string(VersionMetadata::kProtocolMinor) + ", remote " +
                                    std::to_string(theirs.majorVersion) + "." + std::to_string(theirs.minorVersion) + ")");
-  remoteKey = theirs.publicKey;
-  remotePriority = theirs.priority;
-  if (firstSent && theirsArrived && *theirsArrived > *firstSent) handshakeRtt_ = *theirsArrived - *firstSent;
-  return Bytes(in.begin() + static_cast<std::ptrdiff_t>(need), in.end());
+  if (firstSent_ && theirsArrived_ && *theirsArrived_ > *firstSent_) handshakeRtt_ = *theirsArrived_ - *firstSent_;
+  const PublicKey remoteKey = theirs.publicKey;
+  checkRemote(remoteKey);
+  Bytes early(handshakeIn_.begin() + static_cast<std::ptrdiff_t>(handshakeNeed_), handshakeIn_.end());
+  handshakeIn_ = Bytes();
+  handshakeOut_ = Bytes();
+  deadline_ = Clock::time_point::max();
+  if (kind_ == LinkKind::Probe) {
+    // Done: the router never hears of this link.
+    std::lock_guard lock(mutex_);
+    probe_ = ProbeResult{remoteKey, handshakeRtt_};
+    return false;
+  }
+  const std::uint8_t priority = std::max(options.priority, theirs.priority);
+  throwIfClosing();
+  endpoint_ = env_->registry->addPeer(remoteKey, priority, shared_from_this());
+  if (!endpoint_) throw Error(Errc::Closed, "router refused the peer");
+  {
+    std::lock_guard lock(mutex_);
+    snapshot_.up = true;
+    snapshot_.key = remoteKey;
+    snapshot_.priority = priority;
+    snapshot_.upSince = Clock::now();
+    snapshot_.endpoint = endpoint_;
+  }
+  stage_ = Stage::Up;
+  wasUp_ = true;
+  env_->log.info("connected ", inboundLink_ ? "inbound" : "outbound", ": ", describeRemote(), ", key ",
+                 remoteKey.hex(), ", priority ", int(priority));
+  if (onUp_) onUp_(shared_from_this());
+  monitor_.emplace(env_->timing.keepAliveDelay, env_->timing.peerTimeout);
+  frameTime_ = Clock::now();
+  reader_.feed(early, [this](ByteView frame) { onFrame(frame); });
+  return true;
 }
 
 void Link::checkRemote(const PublicKey& remoteKey) const {
@@ -313,184 +435,134 @@ void Link::checkRemote(const PublicKey& remoteKey) const {
     throw Error(Errc::Refused, "handshake: the remote node has our own public key (a connection to ourselves)");
 }
 
-void Link::runFrames(Stream& stream, router::PeerEndpoint& endpoint, ByteView early) {
-  FrameReader reader;
-  PeerMonitor monitor(env_->timing.keepAliveDelay, env_->timing.peerTimeout);
-  Bytes out;
-  std::size_t outPos = 0;
-  bool wantTake = true;  // the router queues its first frames in addPeer
-  auto now = Clock::now();
-  auto onFrame = [&](ByteView frame) {
-    monitor.onReceived(frame[0], now);
-    rxPackets_.fetch_add(1, std::memory_order_relaxed);
-    endpoint.handleFrame(frame);
-  };
-  reader.feed(early, onFrame);
-
-  for (;;) {
-    throwIfClosing();
-    now = Clock::now();
-    if (monitor.timedOut(now))
-      throw Error(Errc::Timeout, "nothing received for " + std::to_string(env_->timing.peerTimeout.count()) +
-                                     " ms after sending traffic");
-    if (monitor.keepAliveDue(now)) {
-      out.insert(out.end(), std::begin(PeerMonitor::kKeepAliveFrame), std::end(PeerMonitor::kKeepAliveFrame));
-      monitor.onSent(static_cast<std::uint8_t>(wire::PacketType::KeepAlive), now);
-      txPackets_.fetch_add(1, std::memory_order_relaxed);
-    }
-    if (wakePending_.exchange(false)) wantTake = true;
-
-    // Writes: refill from the router's queues while there is room.
-    IoWait writeWait = IoWait::None;
-    for (;;) {
-      if (wantTake && out.size() - outPos < kWriteChunkBytes) {
-        out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(outPos));
-        outPos = 0;
-        std::size_t before = out.size();
-        if (endpoint.takeOutbound(out, kWriteChunkBytes) == 0) {
-          wantTake = false;
-        } else {
-          FrameReader::forEachFrameType(ByteView(out).subspan(before), [&](std::uint8_t t) {
-            monitor.onSent(t, now);
-            txPackets_.fetch_add(1, std::memory_order_relaxed);
-          });
-        }
-      }
-      if (outPos == out.size()) break;
-      IoResult r = stream.write(ByteView(out).subspan(outPos));
-      if (r.wait != IoWait::None) {
-        writeWait = r.wait;
-        break;
-      }
-      outPos += r.bytes;
-      txBytes_ += r.bytes;
-    }
-    if (outPos == out.size()) {
-      out.clear();
-      outPos = 0;
-    }
-    if (writeWait == IoWait::None) writeWait = stream.flush().wait;
-
-    // Reads, up to a budget so a fast sender cannot starve our writes.
-    IoWait readWait = IoWait::None;
-    std::size_t budget = kReadBudgetBytes;
-    while (budget > 0) {
-      IoResult r = stream.read(std::span<std::uint8_t>(readBuffer_));
-      if (r.eof) throw Error(Errc::Reset, "remote side closed the connection");
-      if (r.wait != IoWait::None) {
-        readWait = r.wait;
-        break;
-      }
-      rxBytes_ += r.bytes;
-      now = Clock::now();
-      reader.feed(ByteView(readBuffer_).first(r.bytes), onFrame);
-      budget -= std::min(budget, r.bytes);
-    }
-    if (readWait == IoWait::None) continue;  // budget used up: more is waiting
-
-    int timeoutMs = -1;
-    if (auto next = monitor.nextDeadline())
-      timeoutMs = static_cast<int>(std::clamp<long long>(
-          std::chrono::ceil<std::chrono::milliseconds>(*next - Clock::now()).count(), 0, 60000));
-    pollOnce(stream.fd(), eventsFor(readWait, writeWait), timeoutMs);
-  }
+void Link::onFrame(ByteView frame) {
+  monitor_->onReceived(frame[0], frameTime_);
+  rxPackets_.fetch_add(1, std::memory_order_relaxed);
+  endpoint_->handleFrame(frame);
 }
 
-void Link::run() {
-  const bool probe = kind_ == LinkKind::Probe;
-  readBuffer_.resize(kReadChunkBytes);
-  std::shared_ptr<Link> self = shared_from_this();
-  std::shared_ptr<router::PeerEndpoint> endpoint;
-  std::unique_ptr<Stream> stream;
-  std::string error;
-  bool wasUp = false, healthCheck = false;
-  const rtk::Log& log = env_->log;
-  const char* direction = inboundLink_ ? "inbound" : "outbound";
+Pollable::Interest Link::frames() {
+  Stream& stream = *stream_;
+  PeerMonitor& monitor = *monitor_;
+  auto now = Clock::now();
+  if (monitor.timedOut(now))
+    throw Error(Errc::Timeout, "nothing received for " + std::to_string(env_->timing.peerTimeout.count()) +
+                                   " ms after sending traffic");
+  if (monitor.keepAliveDue(now)) {
+    out_.insert(out_.end(), std::begin(PeerMonitor::kKeepAliveFrame), std::end(PeerMonitor::kKeepAliveFrame));
+    monitor.onSent(static_cast<std::uint8_t>(wire::PacketType::KeepAlive), now);
+    txPackets_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (wakePending_.exchange(false)) wantTake_ = true;
 
-  try {
-    if (inboundLink_) {
-      remoteAddress_ = SocketAddress::peerOf(acceptedSocket_.get()).toString();
-      stream = serverStack(std::move(acceptedSocket_));
-      auto deadline = Clock::now() + env_->timing.inboundSetupTimeout;
-      healthCheck = !setUp(*stream, deadline,
-                           std::string(schemeName(uri_.scheme())) + " setup: timed out after " +
-                               std::to_string(env_->timing.inboundSetupTimeout.count()) + " ms");
-    } else {
-      stream = dial();
-    }
-    if (!healthCheck) {
-      phase_ = Phase::Handshake;
-      PublicKey remoteKey;
-      std::uint8_t remotePriority = 0;
-      Bytes early = exchangeMetadata(*stream, remoteKey, remotePriority);
-      checkRemote(remoteKey);
-      if (probe) {
-        // Done: the router never hears of this link.
-        std::lock_guard lock(mutex_);
-        probe_ = ProbeResult{remoteKey, handshakeRtt_};
+  // Writes: refill from the router's queues while there is room.
+  IoWait writeWait = IoWait::None;
+  for (;;) {
+    if (wantTake_ && out_.size() - outPos_ < kWriteChunkBytes) {
+      out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(outPos_));
+      outPos_ = 0;
+      const std::size_t before = out_.size();
+      if (endpoint_->takeOutbound(out_, kWriteChunkBytes) == 0) {
+        wantTake_ = false;
       } else {
-        std::uint8_t priority = std::max(uri_.options().priority, remotePriority);
-        throwIfClosing();
-        endpoint = env_->registry->addPeer(remoteKey, priority, self);
-        if (!endpoint) throw Error(Errc::Closed, "router refused the peer");
-        {
-          std::lock_guard lock(mutex_);
-          snapshot_.up = true;
-          snapshot_.key = remoteKey;
-          snapshot_.priority = priority;
-          snapshot_.upSince = Clock::now();
-          snapshot_.endpoint = endpoint;
-        }
-        phase_ = Phase::Up;
-        wasUp = true;
-        log.info("connected ", direction, ": ", describeRemote(), ", key ", remoteKey.hex(), ", priority ",
-                 int(priority));
-        if (onUp_) onUp_(self);
-        runFrames(*stream, *endpoint, early);
+        FrameReader::forEachFrameType(ByteView(out_).subspan(before), [&](std::uint8_t t) {
+          monitor.onSent(t, now);
+          txPackets_.fetch_add(1, std::memory_order_relaxed);
+        });
       }
     }
-  } catch (const Error& e) {
-    error = e.what();
-    std::lock_guard lock(mutex_);
-    endCode_ = e.code();
-  } catch (const std::exception& e) {
-    error = std::string("unexpected failure: ") + e.what();
+    if (outPos_ == out_.size()) break;
+    IoResult r = stream.write(ByteView(out_).subspan(outPos_));
+    if (r.wait != IoWait::None) {
+      writeWait = r.wait;
+      break;
+    }
+    outPos_ += r.bytes;
+    txBytes_ += r.bytes;
+  }
+  if (outPos_ == out_.size()) {
+    out_.clear();
+    outPos_ = 0;
+    if (out_.capacity() > 4 * kWriteChunkBytes) out_.shrink_to_fit();  // a burst's buffer goes back
+  }
+  if (writeWait == IoWait::None) writeWait = stream.flush().wait;
+
+  // Reads, up to a budget so a fast sender cannot starve our writes or the
+  // other links of this thread.
+  IoWait readWait = IoWait::None;
+  std::size_t budget = kReadBudgetBytes;
+  const auto buffer = threadReadBuffer();
+  while (budget > 0) {
+    IoResult r = stream.read(buffer);
+    if (r.eof) throw Error(Errc::Reset, "remote side closed the connection");
+    if (r.wait != IoWait::None) {
+      readWait = r.wait;
+      break;
+    }
+    rxBytes_ += r.bytes;
+    frameTime_ = Clock::now();
+    reader_.feed(ByteView(buffer.data(), r.bytes), [this](ByteView frame) { onFrame(frame); });
+    budget -= std::min(budget, r.bytes);
   }
 
-  bool requested = closing_.load();
-  if (endpoint) {
+  Interest in = waitOn(stream.fd(), readWait, writeWait);
+  in.deadline = monitor.nextDeadline().value_or(Clock::time_point::max());
+  if (readWait == IoWait::None) {
+    in.again = true;  // budget used up: more is waiting
+    in.readable = true;
+  }
+  return in;
+}
+
+Pollable::Interest Link::finish() {
+  const bool probe = kind_ == LinkKind::Probe;
+  const bool requested = closing_.load();
+  const rtk::Log& log = env_->log;
+  const char* direction = inboundLink_ ? "inbound" : "outbound";
+  if (endpoint_) {
     try {
-      env_->registry->removePeer(endpoint);
+      env_->registry->removePeer(endpoint_);
     } catch (const std::exception& e) {
       log.warn(uri_.redacted(), ": removing the peer from the router failed: ", e.what());
     }
   }
-  if (stream) stream->shutdown();
-  stream.reset();
+  if (stream_) stream_->shutdown();
+  stream_.reset();
+  connecting_.reset();
 
   if (probe) {
-    if (error.empty())
+    if (error_.empty())
       log.debug(uri_.redacted(), ": probe answered");
     else
-      log.debug(uri_.redacted(), ": probe failed: ", error);
-  } else if (healthCheck) {
+      log.debug(uri_.redacted(), ": probe failed: ", error_);
+  } else if (healthCheck_) {
     log.debug(uri_.redacted(), ": answered a WebSocket health check");
-    error = "health check";
-  } else if (phase_ == Phase::Up) {
-    log.info("disconnected ", direction, ": ", describeRemote(), "; error: ", error);
+    error_ = "health check";
+  } else if (stage_ == Stage::Up) {
+    log.info("disconnected ", direction, ": ", describeRemote(), "; error: ", error_);
   } else if (requested) {
-    log.debug(uri_.redacted(), ": ", direction, " link closed before it came up: ", error);
-  } else if (phase_ == Phase::Handshake) {
-    log.warn(describeRemote(), ": ", direction, " link failed: ", error);
+    log.debug(uri_.redacted(), ": ", direction, " link closed before it came up: ", error_);
+  } else if (stage_ == Stage::Handshake) {
+    log.warn(describeRemote(), ": ", direction, " link failed: ", error_);
   } else {
-    log.info(uri_.redacted(), ": ", inboundLink_ ? "inbound connection setup failed: " : "connection failed: ", error);
+    log.info(uri_.redacted(), ": ", inboundLink_ ? "inbound connection setup failed: " : "connection failed: ",
+             error_);
   }
   {
     std::lock_guard lock(mutex_);
     snapshot_ = Snapshot{};
   }
-  endpoint.reset();
-  if (onClosed_) onClosed_(self, error, wasUp);
+  endpoint_.reset();
+  monitor_.reset();
+  if (onClosed_) onClosed_(shared_from_this(), error_, wasUp_);
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+  }
+  finishedCv_.notify_all();
+  Interest done;
+  done.finished = true;
+  return done;
 }
 
 }  // namespace rtk::core::link

@@ -1,33 +1,34 @@
-// Link — one peer connection and the thread ("rtk-link-N") that owns it.
+// Link — one peer connection, driven on a LinkReactor thread.
 //
-// The thread does everything that touches the socket, in order:
-//   1. outbound: resolve (Poco DNS), connect each suitable address in turn
-//      with the dial timeout, and set up the transport stack (TLS, SOCKS,
-//      WebSocket); inbound: set up the server side of the stack;
+// A link is a state machine that never blocks; its reactor thread
+// ("rtk-linkio-N", shared with other links) drives it whenever its socket is
+// ready, it was poked (frames queued, close asked) or its deadline passed:
+//   1. outbound: resolve (on the Resolver's threads unless an IP literal),
+//      connect each suitable address in turn with the dial timeout, and set
+//      up the transport stack (TLS, SOCKS, WebSocket); inbound: set up the
+//      server side of the stack;
 //   2. exchange version metadata (6 s deadline) and check it: version 0.5,
 //      pinned keys, AllowedPublicKeys (inbound, non-local links only), not
 //      our own key; priority = the higher of both sides;
-//   3. PeerRegistry::addPeer, then the frame loop: poll() on the socket and
-//      an eventfd, frames to PeerEndpoint::handleFrame, takeOutbound()'s
-//      bytes to the socket, ironwood's keepalive/timeout rules;
+//   3. PeerRegistry::addPeer, then frames: read ones to
+//      PeerEndpoint::handleFrame, takeOutbound()'s bytes to the socket,
+//      ironwood's keepalive/timeout rules;
 //   4. on any end: removePeer, a best-effort goodbye (TLS close_notify,
 //      WebSocket close), close the socket, report to the manager.
 // Every failure and refusal is logged once, with the peer URI and reason.
 // A Probe link stops after step 2 (logged at debug level): probeResult()
-// then holds the remote key and the handshake's round trip, and the thread
-// is named "rtk-probe-N".
+// then holds the remote key and the handshake's round trip.
 //
 // Thread-safety: start() once, from the creating thread. close(), join(),
 // wakeWriter(), closeTransport(), snapshot() and the counters are safe from
-// any thread; join() never from the link's own thread (the callbacks), where
-// it throws. The callbacks run on the link thread and must not block on it.
-// The thread holds a reference to its Link until it ends, so the owner must
-// join() before it drops its own (LinkManager does, in onLinkClosed and
-// stop()): a Link destroyed by its own thread could never be joined.
+// any thread; join() never from the link's own reactor thread (the
+// callbacks), where it throws. The callbacks run on the reactor thread and
+// must not block: every link of that thread waits for them.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,14 +38,17 @@
 #include <vector>
 
 #include "core/crypto/Ed25519.hpp"
+#include "core/link/LinkReactor.hpp"
 #include "core/link/LinkTiming.hpp"
+#include "core/link/FrameReader.hpp"
+#include "core/link/PeerMonitor.hpp"
 #include "core/link/PeerUri.hpp"
+#include "core/link/Resolver.hpp"
 #include "core/link/SocketAddress.hpp"
 #include "core/link/Stream.hpp"
 #include "core/link/TlsContext.hpp"
 #include "core/link/UniqueFd.hpp"
 #include "core/router/PeerPorts.hpp"
-#include "core/util/Thread.hpp"
 #include "ratatoskr/error.hpp"
 #include "ratatoskr/log.hpp"
 
@@ -58,6 +62,8 @@ struct LinkEnvironment {
   std::shared_ptr<const TlsContext> tls;
   rtk::Log log;  // subsystem "links"
   LinkTiming timing;
+  LinkReactor* reactor = nullptr;  // drives every link; outlives them
+  Resolver* resolver = nullptr;    // host name lookups for outbound links
 };
 
 // link.go's linkType, plus Probe: an outbound link that stops after the
@@ -65,9 +71,9 @@ struct LinkEnvironment {
 // (LinkManager::probePeer).
 enum class LinkKind { Persistent, Ephemeral, Incoming, Probe };
 
-class Link : public router::PeerTransport, public std::enable_shared_from_this<Link> {
+class Link : public router::PeerTransport, public Pollable, public std::enable_shared_from_this<Link> {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = Pollable::Clock;
 
   struct Snapshot {
     bool up = false;  // handshake done, registered with the router
@@ -77,9 +83,9 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
     std::shared_ptr<router::PeerEndpoint> endpoint;
   };
 
-  // Link thread, after the handshake, before the first frame.
+  // Reactor thread, after the handshake, before the first frame.
   using UpHandler = std::function<void(const std::shared_ptr<Link>&)>;
-  // Link thread, exactly once, as its last act. `error` says why the link
+  // Reactor thread, exactly once, as its last act. `error` says why the link
   // ended ("remote side closed the connection", "peer removed", ...);
   // wasUp tells whether the handshake had succeeded.
   using ClosedHandler = std::function<void(const std::shared_ptr<Link>&, const std::string& error, bool wasUp)>;
@@ -94,11 +100,15 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
                                        ClosedHandler onClosed);
   ~Link() override;
 
+  // Hands the link to its reactor thread.
   void start();
   // Ends the link with `reason` as its error; idempotent.
   void close(const std::string& reason);
-  // Waits for the thread to finish; idempotent.
+  // Waits until the link has ended (its closed handler returned); idempotent.
   void join();
+
+  // Pollable: the reactor thread's entry point.
+  Interest drive(std::uint32_t events) override;
 
   // router::PeerTransport
   void wakeWriter() override;
@@ -115,7 +125,7 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
   std::uint64_t txPackets() const { return txPackets_.load(std::memory_order_relaxed); }
   Snapshot snapshot() const;
 
-  // Probe links, once the thread has ended (after join() or in the closed
+  // Probe links, once the link has ended (after join() or in the closed
   // handler): the key the remote node answered with, and the time from the
   // first byte of our version metadata going out to the remote's metadata
   // having arrived in full. nullopt when the probe failed.
@@ -125,29 +135,40 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
   };
   std::optional<ProbeResult> probeResult() const;
   // The code of the error that ended the link (Errc::Unknown for a non-
-  // rtk::Error failure); meaningful once the thread has ended.
+  // rtk::Error failure); meaningful once the link has ended.
   Errc endCode() const;
 
  private:
-  enum class Phase { Connect, Handshake, Up };
+  // Where the state machine stands; each stage waits for one thing.
+  enum class Stage { Begin, Resolving, NextAddress, Connecting, SettingUp, Handshake, Up };
 
   Link(std::uint64_t id, PeerUri uri, std::string sourceInterface, LinkKind kind, bool local,
        std::shared_ptr<const LinkEnvironment> env, UpHandler onUp, ClosedHandler onClosed);
 
-  void run();
-  std::unique_ptr<Stream> dial();
+  // Runs stages until one must wait (its Interest) or the link is done
+  // (stage Up ended, or a probe answered: Interest::finished). Throws the
+  // error that ends the link.
+  Interest step();
+  void begin();
+  void startResolving();
+  Interest connectNext();
   std::unique_ptr<Stream> clientStack(UniqueFd socket) const;
   std::unique_ptr<Stream> serverStack(UniqueFd socket) const;
-  // Runs the stack's setup; false when it ended on purpose (health check).
-  bool setUp(Stream& stream, Clock::time_point deadline, const std::string& timeoutMessage);
-  // Sends ours, reads theirs; returns bytes that followed their metadata.
-  Bytes exchangeMetadata(Stream& stream, PublicKey& remoteKey, std::uint8_t& remotePriority);
+  void beginMetadata();
+  // Moves metadata bytes both ways; true once ours is sent and theirs read.
+  bool exchangeMetadata();
+  // Decodes and checks theirs; registers with the router (or records the
+  // probe result). False for a probe: the link is done.
+  bool completeHandshake();
   void checkRemote(const PublicKey& remoteKey) const;
-  void runFrames(Stream& stream, router::PeerEndpoint& endpoint, ByteView early);
-  // poll() on fd and the wake eventfd; returns fd's revents (0 when only
-  // woken). Throws Closed when close() was called, Timeout at the deadline.
-  short waitFor(int fd, short events, Clock::time_point deadline, const std::string& timeoutMessage);
-  short pollOnce(int fd, short events, int timeoutMs);
+  Interest frames();
+  void onFrame(ByteView frame);
+  Interest waitOn(int fd, IoWait a, IoWait b = IoWait::None) const;
+  void throwIfPastDeadline() const;
+  // The stages that belong to one dial attempt: their failures move on to
+  // the next address.
+  bool dialling() const;
+  Interest finish();
   void throwIfClosing() const;
   std::string describeRemote() const;
 
@@ -160,25 +181,53 @@ class Link : public router::PeerTransport, public std::enable_shared_from_this<L
   const std::shared_ptr<const LinkEnvironment> env_;
   const UpHandler onUp_;
   const ClosedHandler onClosed_;
+  const LinkReactor::Slot slot_;
 
-  UniqueFd acceptedSocket_;  // inbound: the socket until the thread takes it
-  UniqueFd wake_;            // eventfd: wakeWriter and close
+  UniqueFd acceptedSocket_;  // inbound: the socket until the link runs
+  std::atomic<bool> started_{false};
   std::atomic<bool> wakePending_{false};
   std::atomic<bool> closing_{false};
   std::atomic<std::uint64_t> rxBytes_{0}, txBytes_{0};
   std::atomic<std::uint64_t> rxPackets_{0}, txPackets_{0};
-  Phase phase_ = Phase::Connect;  // link thread only
-  std::string remoteAddress_;     // link thread only, for logs
-  Bytes readBuffer_;              // link thread only
-  std::chrono::nanoseconds handshakeRtt_{0};  // link thread only
+
+  // Reactor thread only, from here to the mutex.
+  Stage stage_ = Stage::Begin;
+  std::uint64_t socketGeneration_ = 0;
+  Clock::time_point deadline_ = Clock::time_point::max();  // of the stage that waits
+  std::string timeoutMessage_;
+  std::string remoteAddress_;  // for logs
+  std::vector<SocketAddress> addresses_;
+  std::size_t nextAddress_ = 0;
+  std::string dialAddress_;
+  std::string lastDialError_;
+  Errc lastDialCode_ = Errc::Unreachable;
+  UniqueFd connecting_;
+  std::unique_ptr<Stream> stream_;
+  Bytes handshakeOut_, handshakeIn_;
+  std::size_t handshakeSent_ = 0, handshakeNeed_ = 0;
+  bool handshakeSized_ = false;
+  IoWait handshakeReadWait_ = IoWait::None, handshakeWriteWait_ = IoWait::None;
+  std::optional<Clock::time_point> firstSent_, theirsArrived_;
+  std::chrono::nanoseconds handshakeRtt_{0};
+  std::shared_ptr<router::PeerEndpoint> endpoint_;
+  FrameReader reader_;
+  std::optional<PeerMonitor> monitor_;
+  Clock::time_point frameTime_{};
+  Bytes out_;
+  std::size_t outPos_ = 0;
+  bool wantTake_ = true;  // the router queues its first frames in addPeer
+  bool wasUp_ = false;
+  bool healthCheck_ = false;
+  std::string error_;
 
   mutable std::mutex mutex_;  // guards the fields below
+  std::condition_variable finishedCv_;
+  bool finished_ = false;
   std::string closeReason_;
   Snapshot snapshot_;
   std::optional<ProbeResult> probe_;
   Errc endCode_ = Errc::Unknown;
-
-  Thread thread_;
+  std::optional<std::pair<std::vector<SocketAddress>, std::optional<Error>>> resolution_;
 };
 
 }  // namespace rtk::core::link

@@ -1,8 +1,11 @@
 #include "core/link/LinkManager.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <optional>
 #include <system_error>
+#include <thread>
 
 #include "core/link/TlsContext.hpp"
 #include "ratatoskr/error.hpp"
@@ -34,12 +37,21 @@ std::string sourceAddress(const std::string& remote) {
   return colon == std::string::npos ? remote : remote.substr(0, colon);
 }
 
+// Lookups of peer host names at once; more wait in the resolver's queues.
+constexpr std::size_t kResolverThreads = 2;
+
+std::size_t linkIoThreads() {
+  return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, LinkManager::kLinkIoThreads);
+}
+
 }  // namespace
 
 LinkManager::LinkManager(LinkManagerSettings settings, router::PeerRegistry& registry)
     : env_(std::make_shared<LinkEnvironment>()),
       log_(settings.log),
       inboundLimits_(settings.inbound),
+      resolver_(std::make_unique<Resolver>(kResolverThreads)),
+      reactor_(std::make_unique<LinkReactor>(linkIoThreads())),
       loop_("rtk-links") {
   env_->key = settings.key;
   env_->allowedPublicKeys = std::move(settings.allowedPublicKeys);
@@ -47,6 +59,8 @@ LinkManager::LinkManager(LinkManagerSettings settings, router::PeerRegistry& reg
   env_->tls = std::make_shared<const TlsContext>(settings.key);
   env_->log = settings.log;
   env_->timing = settings.timing;
+  env_->reactor = reactor_.get();
+  env_->resolver = resolver_.get();
   acceptor_ = std::make_unique<Acceptor>(log_, [this](const std::shared_ptr<LinkListener>& l, LinkListener::Accepted a) {
     // Ownership of the socket moves to the loop; dropped tasks close it.
     auto shared = std::make_shared<LinkListener::Accepted>(std::move(a));
@@ -244,6 +258,7 @@ void LinkManager::onLinkUp(const std::shared_ptr<Link>& link, const PublicKey& k
 void LinkManager::onLinkClosed(const std::shared_ptr<Link>& link, const std::string& error, bool wasUp) {
   link->join();
   running_.erase(link->id());
+  ++closedSinceTrim_;
   endPendingInbound(link->id());
   if (link->kind() == LinkKind::Probe) return onProbeClosed(link, error);
   auto it = entries_.find(EntryKey{link->uri().identity(), link->sourceInterface()});
@@ -400,6 +415,13 @@ void LinkManager::updateRates() {
     entry.lastRx = rx;
     entry.lastTx = tx;
   }
+  if (closedSinceTrim_ > 0) {
+    // Links that ended freed their buffers (and the router its peer state)
+    // on several threads' malloc arenas; give what is free back to the
+    // system, so a crowd that came and went leaves no lasting footprint.
+    ::malloc_trim(0);
+    closedSinceTrim_ = 0;
+  }
   if (!stopping_.load()) loop_.postAfter(std::chrono::seconds(1), [this] { updateRates(); });
 }
 
@@ -518,6 +540,8 @@ void LinkManager::stop() {
   for (auto& link : links) link->close("node stopping");
   for (auto& link : links) link->join();
   loop_.stop();
+  resolver_->stop();  // answers queued lookups; their links are gone
+  reactor_->stop();
   running_.clear();  // the loop thread is gone: safe to touch here
   stopped_.store(true);
   log_.debug("stopped");

@@ -16,7 +16,7 @@
 // Peer events (subscribePeerEvents): every link that completes its
 // handshake and is registered with the router gives one Up event, and later
 // exactly one Down event, both on the "rtk-links" loop in the order the
-// link threads reported them. Up: the key, the URI as getPeers shows it (the
+// links reported them. Up: the key, the URI as getPeers shows it (the
 // identity: no query; inbound links "<scheme>://<remote host:port>"), the
 // inbound flag and the source interface. Down: the same fields plus the
 // error that ended the link, or "" when we closed it on purpose (removePeer,
@@ -42,19 +42,21 @@
 // (Refused for a pin or password mismatch, the dial's own code otherwise);
 // or with Errc::Closed when stop() comes first (before stop() returns).
 // Error texts read "links: probe <uri, password redacted>: <reason>". Each
-// probe is a short-lived "rtk-probe-N" thread, joined by the loop when it
-// ends and by stop(). probePeer itself throws only Errc::Closed (already
+// probe is a short-lived link of kind Probe on the link reactor, joined by
+// the loop when it ends and by stop(). probePeer itself throws only Errc::Closed (already
 // stopped; `done` is then never called) and Errc::InvalidArgument for an
 // empty callback. Called on the loop thread (from a handler or a callback)
 // `done` may run before probePeer returns.
 //
-// Threads: the manager's state lives on its EventLoop "rtk-links"; each link
-// runs on its own "rtk-link-N" thread (probes "rtk-probe-N"); listeners are
-// served by "rtk-accept".
+// Threads: the manager's state lives on its EventLoop "rtk-links"; every
+// link and probe runs on the LinkReactor's fixed threads ("rtk-linkio-N",
+// as many as cores, at most kLinkIoThreads), host name lookups on the
+// Resolver's ("rtk-resolve-N"); listeners are served by "rtk-accept". The
+// thread count does not grow with the number of links.
 // The public functions may be called from any thread, except from the
 // PeerRegistry/PeerEndpoint callbacks of a link (they would wait on
-// themselves). PeerRegistry and PeerEndpoint are called from link threads,
-// never under a lock of ours.
+// themselves). PeerRegistry and PeerEndpoint are called from reactor
+// threads, never under a lock of ours.
 //
 // Errors: rtk::Error with "links: <uri>: <reason>" messages —
 // InvalidArgument / NotSupported from URI parsing, AlreadyExists ("peer is
@@ -78,7 +80,9 @@
 #include "core/link/InboundLimits.hpp"
 #include "core/link/Link.hpp"
 #include "core/link/LinkTiming.hpp"
+#include "core/link/LinkReactor.hpp"
 #include "core/link/PeerUri.hpp"
+#include "core/link/Resolver.hpp"
 #include "core/router/PeerPorts.hpp"
 #include "core/util/EventLoop.hpp"
 #include "ratatoskr/log.hpp"
@@ -103,6 +107,9 @@ struct ListenerInfo {
 
 class LinkManager {
  public:
+  // Reactor threads at most (one per core up to this).
+  static constexpr std::size_t kLinkIoThreads = 4;
+
   // Starts the "rtk-links" loop and the acceptor. The registry must outlive
   // stop(). Throws Errc::Io when the TLS identity cannot be built.
   LinkManager(LinkManagerSettings settings, router::PeerRegistry& registry);
@@ -203,8 +210,9 @@ class LinkManager {
 
   // Loop thread only.
   std::map<EntryKey, Entry> entries_;
-  std::map<std::uint64_t, std::shared_ptr<Link>> running_;  // threads not yet joined
+  std::map<std::uint64_t, std::shared_ptr<Link>> running_;  // links not yet joined
   std::uint64_t nextLinkId_ = 1;
+  std::size_t closedSinceTrim_ = 0;  // links ended since the last malloc_trim
   std::map<std::uint64_t, PeerEvent> upLinks_;  // the Up event of each link that gave one, by link id
   std::map<std::uint64_t, Probe> probes_;       // unfinished probes, by link id
   InboundLimits inboundLimits_;
@@ -222,6 +230,8 @@ class LinkManager {
   std::atomic<std::uint64_t> nextListenerId_{1};
 
   // Declared last: destroyed first, so no thread outlives the state above.
+  std::unique_ptr<Resolver> resolver_;
+  std::unique_ptr<LinkReactor> reactor_;
   mutable EventLoop loop_;
   std::unique_ptr<Acceptor> acceptor_;
 };

@@ -15,7 +15,7 @@
 //
 // Threads: one, "rtk-multicast" (poll on the UDP socket and a wake eventfd).
 // Links and listeners are the LinkManager's (rtk-links, rtk-accept,
-// rtk-link-N). Received datagrams are read into one 2 KiB buffer each and
+// rtk-linkio-N). Received datagrams are read into one 2 KiB buffer each and
 // handled at once, so a hostile LAN costs CPU, never memory or threads.
 //
 // Lifetime: the constructor validates the entries (Errc::Config), opens the

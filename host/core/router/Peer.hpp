@@ -1,7 +1,7 @@
 // Peer — the router's side of one link (PeerEndpoint), after ironwood
 // network/peers.go (peer, peerWriter).
 //
-// Inbound: handleFrame() runs on the link thread. It decodes the frame,
+// Inbound: handleFrame() runs on the link's reactor thread. It decodes the frame,
 // checks what must be checked before the real node would accept it (sigres
 // and announce signatures, the announce port-0 rule), answers a sigreq
 // itself (the answer needs only this link's port and our key), and hands
@@ -10,14 +10,14 @@
 // thread until the router catches up — TCP backpressure, as ironwood's
 // actors give.
 //
-// Outbound: two queues, both taken by takeOutbound() on the link thread.
+// Outbound: two queues, both taken by takeOutbound() on the link's reactor thread.
 //   direct — sigreq, sigres, announce, bloom: pre-encoded frames in FIFO
 //            order, never dropped. Taken first.
 //   queued — lookup, notify, broken, traffic: the fair PacketQueue. When its
 //            oldest packet has waited longer than queueDropDelay, each push
 //            drops one packet (ironwood peers.go _push).
 //
-// Thread-safety: handleFrame/takeOutbound/info from the link thread (any
+// Thread-safety: handleFrame/takeOutbound/info from the link's reactor thread (any
 // thread, in fact); the send* and router-state members only from the router
 // thread. Internal locks are leaves: no callback runs under them.
 #pragma once
@@ -72,7 +72,7 @@ class Peer final : public PeerEndpoint, public std::enable_shared_from_this<Peer
   Peer(Router* router, std::shared_ptr<EventLoop> loop, std::shared_ptr<const crypto::SigningKey> signer,
        const RouterConfig& config, Params params, std::shared_ptr<PeerTransport> transport);
 
-  // ---- PeerEndpoint (link thread) ----
+  // ---- PeerEndpoint (link's reactor thread) ----
   void handleFrame(ByteView frame) override;
   std::size_t takeOutbound(Bytes& out, std::size_t maxBytes) override;
   PeerEndpointInfo info() const override;
@@ -88,11 +88,11 @@ class Peer final : public PeerEndpoint, public std::enable_shared_from_this<Peer
   // A complete frame (length prefix included) for the direct queue.
   void sendDirectFrame(wire::PacketType type, Bytes frame);
   void sendQueued(QueuedPacket packet);
-  // Replaces `batch` with the pending inbox and lets blocked link threads
+  // Replaces `batch` with the pending inbox and lets blocked link's reactor threads
   // continue.
   void takeInbox(std::vector<Inbound>& batch);
   // Removed from the router: drop queues, forget the transport, release
-  // blocked link threads. Idempotent.
+  // blocked link's reactor threads. Idempotent.
   void detach();
   // The router gave up on the link (or stopped).
   void close(const std::string& reason);
@@ -141,7 +141,7 @@ class Peer final : public PeerEndpoint, public std::enable_shared_from_this<Peer
   bool detached_ = false;
 
   // Inbound frames for the router, at most limits.maxInboxFrames; a full
-  // inbox blocks the link thread (pushWaiting).
+  // inbox blocks the link's reactor thread (pushWaiting).
   BoundedQueue<Inbound> inbox_;
 
   // For getPeers.

@@ -2,7 +2,7 @@
 // router (Ironwood protocol state). Neither side includes the other's
 // implementation; the core wires them together and tests use fakes.
 //
-//   link thread                         router
+//   link (reactor thread)               router
 //   ----------                          ------
 //   handshake ok ──addPeer(key,prio,transport)──▶ PeerRegistry
 //                ◀────────── PeerEndpoint ───────
