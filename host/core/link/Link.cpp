@@ -152,6 +152,14 @@ bool Link::dialling() const {
   return !inboundLink_ && (stage_ == Stage::Connecting || stage_ == Stage::SettingUp);
 }
 
+void Link::dropSocket() {
+  if (!stream_ && !connecting_.valid()) return;
+  env_->reactor->release(slot_);  // before the close: the number may be reused at once
+  stream_.reset();
+  connecting_.reset();
+  ++socketGeneration_;
+}
+
 Pollable::Interest Link::drive(std::uint32_t) {
   for (;;) {
     try {
@@ -161,9 +169,7 @@ Pollable::Interest Link::drive(std::uint32_t) {
         env_->log.debug(uri_.redacted(), ": dialling ", dialAddress_, " failed: ", e.what());
         lastDialError_ = e.what();
         lastDialCode_ = e.code();
-        stream_.reset();
-        connecting_.reset();
-        ++socketGeneration_;
+        dropSocket();
         stage_ = Stage::NextAddress;
         continue;
       }
@@ -527,8 +533,7 @@ Pollable::Interest Link::finish() {
     }
   }
   if (stream_) stream_->shutdown();
-  stream_.reset();
-  connecting_.reset();
+  dropSocket();
 
   if (probe) {
     if (error_.empty())

@@ -169,6 +169,8 @@ class Link : public router::PeerTransport, public Pollable, public std::enable_s
   // the next address.
   bool dialling() const;
   Interest finish();
+  // Stops watching and closes the socket or stream there is.
+  void dropSocket();
   void throwIfClosing() const;
   std::string describeRemote() const;
 

@@ -71,6 +71,11 @@ class LinkReactor::Loop {
   }
 
   bool isCurrent() const { return thread_.isCurrent(); }
+
+  // Loop thread: the pollable `id` (being driven) is about to close its socket.
+  void release(std::uint64_t id) {
+    if (auto it = entries_.find(id); it != entries_.end()) unwatch(it->second);
+  }
   std::size_t live() const { return live_.load(); }
 
  private:
@@ -185,9 +190,8 @@ class LinkReactor::Loop {
   }
 
   void unwatch(Entry& e) {
-    // The pollable may have closed the fd already (the kernel then dropped
-    // it from the set and this fails harmlessly): only this thread adds to
-    // the set, so the number cannot name someone else's registration here.
+    // A pollable releases its socket before closing it, so the number still
+    // names that socket here.
     if (e.fd >= 0) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, e.fd, nullptr);
     e.fd = -1;
     e.events = 0;
@@ -222,6 +226,12 @@ void LinkReactor::attach(const Slot& slot, std::shared_ptr<Pollable> p) { loops_
 void LinkReactor::poke(const Slot& slot) { loops_.at(slot.loop)->poke(slot.id); }
 
 bool LinkReactor::inLoop(const Slot& slot) const { return loops_.at(slot.loop)->isCurrent(); }
+
+void LinkReactor::release(const Slot& slot) {
+  Loop& loop = *loops_.at(slot.loop);
+  if (!loop.isCurrent()) throw Error(Errc::InvalidArgument, "links: release() off the pollable's own thread");
+  loop.release(slot.id);
+}
 
 void LinkReactor::stop() {
   for (auto& loop : loops_) loop->stop();

@@ -10,6 +10,7 @@
 // to do at once (a read budget used up: other links get their turn first),
 // or that it is finished, after which the reactor forgets it.
 //
+// A pollable that closes its socket release()s it first, on its thread.
 // Other threads poke() a pollable (frames queued, close asked): it is driven
 // on its thread soon after, once per batch of pokes.
 //
@@ -78,6 +79,10 @@ class LinkReactor {
   void poke(const Slot& slot);
   // True on the thread that drives `slot`.
   bool inLoop(const Slot& slot) const;
+  // From the pollable's drive() only: stop watching its socket. Call it
+  // before closing that socket, so the loop never touches a descriptor
+  // number another thread may already have reused.
+  void release(const Slot& slot);
   // Stops and joins the threads; pollables still attached are dropped
   // without another drive. Idempotent.
   void stop();

@@ -25,13 +25,19 @@ namespace {
 class Scripted : public Pollable {
  public:
   std::function<Interest(std::uint32_t events, int call)> step;
-  std::atomic<int> calls{0};
+  std::atomic<int> calls{0};  // drives completed: what the step did is visible once counted
   std::atomic<std::thread::id> thread{};
 
   Interest drive(std::uint32_t events) override {
     thread.store(std::this_thread::get_id());
-    return step(events, calls.fetch_add(1) + 1);
+    const int call = ++started_;
+    Interest in = step(events, call);
+    calls.store(call);
+    return in;
   }
+
+ private:
+  int started_ = 0;  // the pollable's own thread only
 };
 
 bool waitFor(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
@@ -71,8 +77,8 @@ class LinkReactorTest : public CppUnit::TestFixture {
 
  public:
   void readinessPokesAndDeadlinesDrivePollables() {
+    SocketPair pair;  // before the reactor: it outlives every drive
     LinkReactor reactor(2);
-    SocketPair pair;
     auto p = std::make_shared<Scripted>();
     std::atomic<std::uint32_t> lastEvents{0};
     p->step = [&](std::uint32_t events, int) {
@@ -114,16 +120,18 @@ class LinkReactorTest : public CppUnit::TestFixture {
   }
 
   void aNewSocketUnderTheSameNumberIsWatched() {
-    LinkReactor reactor(1);
     auto first = std::make_unique<SocketPair>();
     const int number = first->a;
     std::unique_ptr<SocketPair> second;
+    LinkReactor reactor(1);  // after the sockets: stopped before they close
     std::uint64_t generation = 1;
+    const auto slot = reactor.assign();
     auto p = std::make_shared<Scripted>();
     p->step = [&](std::uint32_t, int call) {
       if (call == 2) {
-        // As a link moving on to its next address: close, reopen, and the
-        // kernel hands out the same number.
+        // As a link moving on to its next address: release, close, reopen,
+        // and the kernel hands out the same number.
+        reactor.release(slot);
         first.reset();
         second = std::make_unique<SocketPair>();
         ++generation;
@@ -134,7 +142,6 @@ class LinkReactorTest : public CppUnit::TestFixture {
       in.socketGeneration = generation;
       return in;
     };
-    const auto slot = reactor.assign();
     reactor.attach(slot, p);
     CPPUNIT_ASSERT(waitFor([&] { return p->calls.load() == 1; }));
     reactor.poke(slot);
@@ -175,8 +182,8 @@ class LinkReactorTest : public CppUnit::TestFixture {
   void threadsDoNotGrowWithPollables() {
     const std::size_t before = rtk::test::settledThreadCount();
     {
-      LinkReactor reactor(2);
       std::vector<std::unique_ptr<SocketPair>> pairs;
+      LinkReactor reactor(2);
       std::vector<std::shared_ptr<Scripted>> all;
       for (int i = 0; i < 500; ++i) {
         pairs.push_back(std::make_unique<SocketPair>());
