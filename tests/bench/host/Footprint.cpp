@@ -16,7 +16,7 @@ namespace {
 
 constexpr int kFootprintPeerPort = 7410;
 
-Node& addMeasured(Lab& lab, NodeKind kind, NodeSpec spec, const Netns& netns) {
+Node& addNode(Lab& lab, NodeKind kind, NodeSpec spec, const Netns& netns) {
   if (kind == NodeKind::Ours) return lab.addOurNode(std::move(spec), netns);
   return lab.addRealNode(std::move(spec), netns);
 }
@@ -39,20 +39,25 @@ Footprint measureFootprint(NodeKind kind, double settleSeconds) {
   NodeSpec q;
   q.name = "q";
   q.listen = {transportUri(Transport::Tcp, toQ.a().ipv6, kFootprintPeerPort)};
-  Node& peerP = lab.addRealNode(p, nsP);
-  Node& peerQ = lab.addRealNode(q, nsQ);
+  // Peers of the measured node's own kind: the file pages of a binary two
+  // processes map are shared, not private, so the private figure of both
+  // kinds sees the same number of siblings.
+  Node& peerP = addNode(lab, kind, p, nsP);
+  Node& peerQ = addNode(lab, kind, q, nsQ);
   NodeSpec m;
   m.name = "m";
-  Node& measured = addMeasured(lab, kind, m, nsM);
+  Node& measured = addNode(lab, kind, m, nsM);
 
+  // The peers run in both phases (not peered in the first), so the
+  // measured process has the same siblings each time.
   Footprint out;
+  peerP.start();
+  peerQ.start();
   measured.start();
   settle(settleSeconds);
   out.noPeers = ProcMemory::read(measured.pid());
   measured.stop();
 
-  peerP.start();
-  peerQ.start();
   measured.mutableSpec().peers = {p.listen.front(), q.listen.front()};
   measured.start();
   waitUntil(name + " node has both peers up", 60000, [&] { return measured.ctl().upPeerKeys().size() == 2; }, 250);

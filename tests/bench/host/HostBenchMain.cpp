@@ -3,8 +3,8 @@
 //
 //   rtk_bench_host [--links 1000] [--settle-seconds 3] [--footprint 0|1]
 //
-// 1. Footprint: RSS and private memory (/proc/PID/smaps_rollup) with no
-//    peers and with two peers.
+// 1. Footprint: RSS, private and anonymous memory (/proc/PID/smaps_rollup)
+//    with no peers and with two peers of the same kind.
 // 2. Links: threads and memory while each node holds --links real
 //    handshaking links on its Listen port (0 skips), and after they close.
 // Prints one table per figure with the ratio ours/real. Needs root. Not a
@@ -50,6 +50,7 @@ void printTable(const std::string& heading, const std::vector<Line>& lines) {
 void addMemory(std::vector<Line>& lines, const std::string& when, const ProcMemory& ours, const ProcMemory& real) {
   lines.push_back({"RSS MiB, " + when, ours.rssMiB, real.rssMiB});
   lines.push_back({"private MiB, " + when, ours.privateMiB, real.privateMiB});
+  lines.push_back({"anonymous MiB, " + when, ours.anonymousMiB, real.anonymousMiB});
   lines.push_back({"threads, " + when, static_cast<double>(ours.threads), static_cast<double>(real.threads)});
 }
 
@@ -99,7 +100,8 @@ int main(int argc, char** argv) {
       addMemory(lines, "two peers", ours.twoPeers, real.twoPeers);
       char heading[200];
       std::snprintf(heading, sizeof heading,
-                    "idle footprint (/proc/PID/smaps_rollup %.0f s after start, and %.0f s after two real peers are up)",
+                    "idle footprint (/proc/PID/smaps_rollup %.0f s after start with no peers, and %.0f s after two peers of\n"
+                    "the same kind are up; those two run in both cases, so file pages are shared alike)",
                     o.settleSeconds, o.settleSeconds);
       printTable(heading, lines);
     }

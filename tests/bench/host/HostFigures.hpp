@@ -2,8 +2,9 @@
 // (ratatoskr, run from a conf file) and on the real yggdrasil 0.5.12, in
 // network namespaces:
 //   footprint: RSS and private memory with no peers, and with two peers
-//     (two real yggdrasil nodes the measured node dials), sampled
-//     settleSeconds after start and after both peers are up;
+//     (two nodes of the same kind that the measured node dials; they run
+//     in both cases), sampled settleSeconds after start and after both
+//     peers are up;
 //   links: threads and memory while the node holds `links` real handshaking
 //     links (HandshakingLinks) on its Listen port, and after they close.
 // Not a test: numbers only. Throws rtk::Error when a node cannot start.

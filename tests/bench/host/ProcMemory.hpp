@@ -1,6 +1,8 @@
-// Memory of one process from /proc/<pid>/smaps_rollup: resident set and its
-// private part (pages no other process maps: heap, stacks, written data;
-// what a second instance would add), plus the thread count.
+// Memory of one process from /proc/<pid>/smaps_rollup: resident set, its
+// private part (pages no other process maps right now: heap, stacks,
+// written data, and file pages such as a binary's text when no other
+// process maps that file, so it depends on what else runs), the anonymous
+// part (heap, stacks: independent of other processes), and the threads.
 #pragma once
 
 #include <sys/types.h>
@@ -10,6 +12,7 @@ namespace rtk::bench {
 struct ProcMemory {
   double rssMiB = 0;      // Rss
   double privateMiB = 0;  // Private_Clean + Private_Dirty
+  double anonymousMiB = 0;  // Anonymous
   int threads = 0;
 
   // Throws rtk::Error(NotFound) when the process is gone, Protocol when
