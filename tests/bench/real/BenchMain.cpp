@@ -136,8 +136,8 @@ bench::Datagrams datagramSearch(BenchPair& pair, const Options& o, const std::st
   }
   const bench::Datagrams cpuRun =
       withCpu(pair, column, what, [&] { return pair.datagrams(payload, good > 0 ? good : bad / 2, seconds); });
-  column.add(what + ": loss of the CPU run (%)", cpuRun.lossPercent());
   best.offeredRateBps = good;
+  best.cpuRunLossPercent = cpuRun.lossPercent();
   return best;
 }
 
@@ -176,6 +176,7 @@ Column measure(const std::string& name, const Options& o) {
   column.add("UDP goodput at <= max loss (Mbit/s)", u.payloadBitsPerSecond() / 1e6);
   column.add("UDP offered rate found (Mbit/s)", u.offeredRateBps / 1e6);
   column.add("UDP loss at that rate (%)", u.lossPercent());
+  column.add(udp + ": loss of the CPU run (%)", u.cpuRunLossPercent);
 
   // Whole IPv6 packets of one size: UDP datagrams of size - 48 bytes, sent
   // and counted by sockets on both pairs (kernel + TUN, lwIP + packet interface).
@@ -187,6 +188,7 @@ Column measure(const std::string& name, const Options& o) {
         datagramSearch(*pair, o, what, payload, 100e6 * payload / size, 6, 4, o.packetSeconds, column);
     column.add(what + ": kpackets/s at <= max loss", p.packetsPerSecond() / 1e3);
     column.add(what + ": Mbit/s at <= max loss", p.packetsPerSecond() * size * 8 / 1e6);
+    column.add(what + ": loss of the CPU run (%)", p.cpuRunLossPercent);
   }
 
   const ProcStats sender = ProcStats::read(pair->senderPid());

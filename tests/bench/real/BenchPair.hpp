@@ -28,6 +28,7 @@ struct Datagrams {
   std::uint64_t delivered = 0;  // read by the receiving socket
   double seconds = 0;
   double offeredRateBps = 0;    // payload bits/s asked for (set by the search)
+  double cpuRunLossPercent = 0; // loss of the search's CPU run at that rate
   double packetsPerSecond() const { return seconds > 0 ? delivered / seconds : 0; }
   double payloadBitsPerSecond() const { return seconds > 0 ? delivered * payloadBytes * 8.0 / seconds : 0; }
   double lossPercent() const {
