@@ -1,6 +1,7 @@
 // One pair's results in rtk_bench_real: plain metric rows, and one CPU row
-// per measured run (the process CPU of each node and the whole machine's
-// busy CPU, each per GB received, all sampled over the run's byte window).
+// per measured run (the process CPU of each node, of the whole pair and of
+// the whole machine, each per GB received, all sampled over the run's byte
+// window).
 // A metric that was not measured is kNotMeasured (printed "-", left out of
 // the JSON), never 0.
 #pragma once
@@ -26,6 +27,7 @@ struct CpuRow {
   double gigabytes = 0;         // received in the run's window
   double senderSPerGB = 0;      // sending node process
   double receiverSPerGB = 0;    // receiving node process
+  double pairSPerGB = 0;        // nodes + traffic tools + ksoftirqd threads
   double machineSPerGB = 0;     // /proc/stat busy time, all CPUs
   double nodesSPerGB() const { return senderSPerGB + receiverSPerGB; }
 };

@@ -80,27 +80,42 @@ const std::map<std::string, PairFactory>& pairFactories() {
   return factories;
 }
 
-// Runs `run` and charges each node's process CPU and the machine's busy CPU
-// to the bytes received. The samples sit right around run(), whose byte
-// count must cover its whole duration (iperf3 runs without --omit; our
-// node's commands count every byte of the run), so the CPU window and the
-// byte window are the same interval on both pairs.
+// CPU seconds of the pair's whole path so far: the node processes, the
+// long-running traffic tools, the reaped short-lived ones, ksoftirqd.
+struct PairCpu {
+  double sender = 0, receiver = 0, pair = 0, machine = 0;
+  static PairCpu read(BenchPair& p) {
+    PairCpu c;
+    c.sender = ProcStats::read(p.senderPid()).cpuSeconds;
+    c.receiver = ProcStats::read(p.receiverPid()).cpuSeconds;
+    double tools = 0;
+    for (pid_t pid : p.toolPids()) tools += ProcStats::read(pid).cpuSeconds;
+    c.pair = c.sender + c.receiver + tools + bench::reapedChildrenCpuSeconds() + bench::softirqThreadsCpuSeconds();
+    c.machine = bench::machineBusyCpuSeconds();
+    return c;
+  }
+};
+
+// Runs `run` and charges the CPU spent meanwhile to the bytes received: each
+// node process, the whole pair (PairCpu) and the whole machine. The samples
+// sit right around run(), whose byte count must cover its whole duration
+// (iperf3 runs without --omit; our node's commands count every byte of the
+// run), so the CPU window and the byte window are the same interval on
+// both pairs.
 template <typename Run>
 auto withCpu(BenchPair& pair, Column& column, const std::string& what, Run run) {
-  const ProcStats senderBefore = ProcStats::read(pair.senderPid());
-  const ProcStats receiverBefore = ProcStats::read(pair.receiverPid());
-  const double machineBefore = bench::machineBusyCpuSeconds();
+  const PairCpu before = PairCpu::read(pair);
   auto result = run();
-  const double machine = bench::machineBusyCpuSeconds() - machineBefore;
-  const ProcStats senderAfter = ProcStats::read(pair.senderPid());
-  const ProcStats receiverAfter = ProcStats::read(pair.receiverPid());
+  const PairCpu after = PairCpu::read(pair);
   const double gb = static_cast<double>(receivedBytesOf(result)) / 1e9;
+  auto perGB = [gb](double seconds) { return gb > 0 ? seconds / gb : kNotMeasured; };
   bench::CpuRow row;
   row.run = what;
   row.gigabytes = gb;
-  row.senderSPerGB = gb > 0 ? (senderAfter.cpuSeconds - senderBefore.cpuSeconds) / gb : kNotMeasured;
-  row.receiverSPerGB = gb > 0 ? (receiverAfter.cpuSeconds - receiverBefore.cpuSeconds) / gb : kNotMeasured;
-  row.machineSPerGB = gb > 0 ? machine / gb : kNotMeasured;
+  row.senderSPerGB = perGB(after.sender - before.sender);
+  row.receiverSPerGB = perGB(after.receiver - before.receiver);
+  row.pairSPerGB = perGB(after.pair - before.pair);
+  row.machineSPerGB = perGB(after.machine - before.machine);
   column.cpu.push_back(row);
   return result;
 }

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace rtk::bench {
 
@@ -53,6 +54,9 @@ class BenchPair {
   // The node processes (for CPU and memory counters from /proc).
   virtual pid_t senderPid() = 0;
   virtual pid_t receiverPid() = 0;
+  // Long-running traffic tools outside the nodes (iperf3 -s); short-lived
+  // ones are reaped children of the benchmark and counted as such.
+  virtual std::vector<pid_t> toolPids() = 0;
 };
 
 }  // namespace rtk::bench

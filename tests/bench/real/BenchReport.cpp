@@ -38,11 +38,15 @@ void printMetricTable(const std::string& heading, const std::vector<Column>& col
 
 void printCpuTable(const std::vector<Column>& columns) {
   std::printf("\nCPU seconds per GB received, sampled over exactly the interval whose bytes are counted.\n"
-              "node-s/node-r: the sending/receiving node process; machine: /proc/stat busy time of all CPUs\n"
-              "(kernel, softirq, iperf3 and whatever else runs on the machine)\n\n%-16s", "run");
-  for (const auto& c : columns) std::printf(" %9s %9s %9s", (c.label.substr(0, 4) + " n-s").c_str(),
-                                            (c.label.substr(0, 4) + " n-r").c_str(), (c.label.substr(0, 4) + " mach").c_str());
-  if (columns.size() == 2) std::printf(" %11s %11s", "ratio nodes", "ratio mach");
+              "n-s / n-r: the sending / receiving node process. pair: both nodes + iperf3 (server and clients)\n"
+              "+ the ksoftirqd threads. mach: /proc/stat busy time of all CPUs, other tenants included.\n\n%-16s",
+              "run");
+  for (const auto& c : columns) {
+    const std::string p = c.label.substr(0, 4);
+    std::printf(" %8s %8s %8s %8s", (p + " n-s").c_str(), (p + " n-r").c_str(), (p + " pair").c_str(),
+                (p + " mach").c_str());
+  }
+  if (columns.size() == 2) std::printf(" %8s %8s %8s", "r.nodes", "r.pair", "r.mach");
   std::printf("\n");
   for (const auto& row : columns.front().cpu) {
     std::printf("%-16s", row.run.c_str());
@@ -50,16 +54,19 @@ void printCpuTable(const std::vector<Column>& columns) {
     for (const auto& c : columns) {
       const CpuRow* r = c.cpuOf(row.run);
       found.push_back(r);
-      printValue(r ? r->senderSPerGB : kNotMeasured, 9);
-      printValue(r ? r->receiverSPerGB : kNotMeasured, 9);
-      printValue(r ? r->machineSPerGB : kNotMeasured, 9);
+      printValue(r ? r->senderSPerGB : kNotMeasured, 8);
+      printValue(r ? r->receiverSPerGB : kNotMeasured, 8);
+      printValue(r ? r->pairSPerGB : kNotMeasured, 8);
+      printValue(r ? r->machineSPerGB : kNotMeasured, 8);
     }
     if (columns.size() == 2 && found[0] && found[1]) {
-      printRatio(found[0]->nodesSPerGB(), found[1]->nodesSPerGB(), 11);
-      printRatio(found[0]->machineSPerGB, found[1]->machineSPerGB, 11);
+      printRatio(found[0]->nodesSPerGB(), found[1]->nodesSPerGB(), 8);
+      printRatio(found[0]->pairSPerGB, found[1]->pairSPerGB, 8);
+      printRatio(found[0]->machineSPerGB, found[1]->machineSPerGB, 8);
     }
     std::printf("\n");
   }
+  std::printf("(ratios ours/real: r.nodes of n-s + n-r, r.pair, r.mach)\n");
   std::fflush(stdout);
 }
 
@@ -88,6 +95,7 @@ void writeJson(const std::string& path, const std::vector<Column>& columns, cons
     for (const auto& row : c.cpu) {
       values->set("CPU s/GB sender node, " + row.run, row.senderSPerGB);
       values->set("CPU s/GB receiver node, " + row.run, row.receiverSPerGB);
+      values->set("pair CPU s/GB, " + row.run, row.pairSPerGB);
       values->set("machine CPU s/GB, " + row.run, row.machineSPerGB);
     }
     root->set(c.label, values);

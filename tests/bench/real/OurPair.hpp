@@ -33,6 +33,7 @@ class OurPair final : public BenchPair {
   Datagrams datagrams(int payloadBytes, double rateBps, int seconds) override;
   pid_t senderPid() override { return a_.pid(); }
   pid_t receiverPid() override { return b_.pid(); }
+  std::vector<pid_t> toolPids() override { return {}; }  // the generator and sinks run inside the nodes
 
  private:
   Poco::JSON::Object::Ptr command(const std::string& controlPath, const std::string& line, int timeoutMs);

@@ -28,6 +28,7 @@ class RealPair final : public BenchPair {
   Datagrams datagrams(int payloadBytes, double rateBps, int seconds) override;
   pid_t senderPid() override { return a_->pid(); }
   pid_t receiverPid() override { return b_->pid(); }
+  std::vector<pid_t> toolPids() override { return {server_->pid()}; }
 
  private:
   static constexpr int kIperfPort = 5201;
