@@ -11,7 +11,7 @@
 // the stack's MTU follows.
 //
 // Control: one command per line, one JSON line back:
-//   address                       {"address": "200:…"}
+//   address                       {"address": "200:…", "mtu": <the stack's MTU>}
 //   stats                         cumulative receive counters
 //   rtt <dest> <count>            UDP echo round trips to dest:5204
 //   tcp <dest> <streams> <secs>   streams to dest:5201; bytes the sink confirmed
@@ -231,6 +231,7 @@ std::string handle(const std::string& line, core::node::Core& core, netstack::Ne
     if (cmd == "address") {
       Poco::JSON::Object o;
       o.set("address", formatAddress(core.packets().address()));
+      o.set("mtu", stack.mtu());
       return json(o);
     }
     if (cmd == "stats") return stats();

@@ -66,7 +66,7 @@ void printCpuTable(const std::vector<Column>& columns) {
     }
     std::printf("\n");
   }
-  std::printf("(ratios ours/real: r.nodes of n-s + n-r, r.pair, r.mach)\n");
+  if (columns.size() == 2) std::printf("(ratios ours/real: r.nodes of n-s + n-r, r.pair, r.mach)\n");
   std::fflush(stdout);
 }
 

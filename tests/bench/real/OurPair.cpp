@@ -41,7 +41,14 @@ OurPair::OurPair(Lab& lab, const PairOptions& options) {
   waitUntil("a reaches b over the overlay", 60000, [&] {
     return command(controlA_, "rtt " + addressB_ + " 1", 5000)->getValue<int>("received") == 1;
   });
-  trace("ours pair up: b is " + addressB_);
+  // --if-mtu reaches both stacks (a mismatch would mean the option is ignored).
+  for (const std::string* control : {&controlA_, &controlB_}) {
+    const auto mtu = command(*control, "address", 2000)->getValue<std::uint64_t>("mtu");
+    if (mtu != static_cast<std::uint64_t>(options.ifMtuBytes))
+      throw Error(Errc::Protocol, "bench: our node's stack MTU is " + std::to_string(mtu) + ", --if-mtu asked " +
+                                      std::to_string(options.ifMtuBytes));
+  }
+  trace("ours pair up: b is " + addressB_ + ", stack MTU " + std::to_string(options.ifMtuBytes));
 }
 
 Poco::JSON::Object::Ptr OurPair::command(const std::string& path, const std::string& line, int timeoutMs) {
