@@ -24,7 +24,6 @@
 #include "OurPair.hpp"
 #include "RealPair.hpp"
 
-#include "Json.hpp"
 #include "Lab.hpp"
 #include "ProcStats.hpp"
 #include "Trace.hpp"
@@ -33,7 +32,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -71,7 +69,7 @@ std::uint64_t receivedBytesOf(const bench::Datagrams& d) { return d.delivered * 
 
 using PairFactory = std::function<std::unique_ptr<BenchPair>(Lab&, const PairOptions&)>;
 
-// The extension point: "ours" joins here once our node runs (see BenchPair.hpp).
+// The pairs a run can measure (see BenchPair.hpp).
 const std::map<std::string, PairFactory>& pairFactories() {
   static const std::map<std::string, PairFactory> factories = {
       {"real", [](Lab& lab, const PairOptions& o) { return std::make_unique<bench::RealPair>(lab, o); }},
