@@ -2,21 +2,20 @@
 // router, sessions, IPv6 layer) and the userspace stack, with a sink, an
 // echo and a traffic generator, driven over a unix control socket.
 //
-//   rtk_bench_node --key HEX (--listen URI | --peer URI) --control PATH [--log PATH]
+//   rtk_bench_node --key HEX (--listen URI | --peer URI) --control PATH
+//                  [--if-mtu BYTES] [--log PATH]
 //
 // Services on the node's address: TCP sink :5201 (reads to end of stream,
 // answers the byte count as 8 bytes big-endian, closes), UDP sink :5202,
-// UDP echo :5204. Raw IPv6 packets with next header 253 (RFC 3692
-// experimental) are counted at the packet interface and never reach the
-// stack: that is the packet-interface measurement, where a TUN would be.
+// UDP echo :5204. --if-mtu is the node's IfMTU (default 65535), which
+// the stack's MTU follows.
 //
 // Control: one command per line, one JSON line back:
-//   address                       {"address": "200:…"}
+//   address                       {"address": "200:…", "mtu": <the stack's MTU>}
 //   stats                         cumulative receive counters
 //   rtt <dest> <count>            UDP echo round trips to dest:5204
 //   tcp <dest> <streams> <secs>   streams to dest:5201; bytes the sink confirmed
 //   udp <dest> <bps> <payload> <secs>   paced datagrams to dest:5202
-//   packets <dest> <bytes> <bps> <secs>  paced raw IPv6 packets of <bytes> through the packet interface
 // Not a test; numbers only. Runs until SIGTERM.
 //
 // RTK_BENCH_MALLOC_KEEP=1 raises glibc's trim and mmap thresholds, so freed
@@ -53,43 +52,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::uint8_t kBenchNextHeader = 253;
-
-std::atomic<std::uint64_t> gTcpBytes{0}, gUdpPackets{0}, gUdpBytes{0}, gRawPackets{0}, gRawBytes{0};
-
-// Sits between the core's packet interface and the stack: benchmark packets
-// are counted here, everything else goes to the stack.
-class CountingInterface : public core::ipv6::PacketInterface {
- public:
-  explicit CountingInterface(core::ipv6::PacketInterface& inner) : inner_(inner) {
-    inner_.setPacketHandler([this](core::Bytes p) {
-      if (p.size() >= 40 && p[6] == kBenchNextHeader) {
-        gRawPackets.fetch_add(1, std::memory_order_relaxed);
-        gRawBytes.fetch_add(p.size(), std::memory_order_relaxed);
-        return;
-      }
-      std::shared_ptr<PacketHandler> h;
-      {
-        std::lock_guard lock(mutex_);
-        h = handler_;
-      }
-      if (h && *h) (*h)(std::move(p));
-    });
-  }
-  void writePacket(core::Bytes packet) override { inner_.writePacket(std::move(packet)); }
-  void setPacketHandler(PacketHandler handler) override {
-    std::lock_guard lock(mutex_);
-    handler_ = std::make_shared<PacketHandler>(std::move(handler));
-  }
-  std::uint64_t mtu() const override { return inner_.mtu(); }
-  Ip6Address address() const override { return inner_.address(); }
-  Ip6Address subnet() const override { return inner_.subnet(); }
-
- private:
-  core::ipv6::PacketInterface& inner_;
-  std::mutex mutex_;
-  std::shared_ptr<PacketHandler> handler_;
-};
+std::atomic<std::uint64_t> gTcpBytes{0}, gUdpPackets{0}, gUdpBytes{0};
 
 std::string json(const Poco::JSON::Object& o) {
   std::ostringstream s;
@@ -252,44 +215,11 @@ std::string cmdUdp(netstack::Netstack& stack, const std::string& dest, double bp
   return json(o);
 }
 
-std::string cmdPackets(core::node::Core& core, const std::string& dest, int bytes, double bps, double seconds) {
-  const auto to = parseAddress(dest);
-  if (!to || bytes < 40) throw Error(Errc::InvalidArgument, "packets: bad destination or size");
-  core::Bytes tmpl(static_cast<std::size_t>(bytes), 0);
-  tmpl[0] = 0x60;
-  const std::size_t len = static_cast<std::size_t>(bytes) - 40;
-  tmpl[4] = static_cast<std::uint8_t>(len >> 8);
-  tmpl[5] = static_cast<std::uint8_t>(len);
-  tmpl[6] = kBenchNextHeader;
-  tmpl[7] = 64;
-  const Ip6Address self = core.packets().address();
-  std::memcpy(&tmpl[8], self.bytes.data(), 16);
-  std::memcpy(&tmpl[24], to->bytes.data(), 16);
-  const double interval = bytes * 8.0 / bps;  // seconds per packet
-  const auto t0 = Clock::now();
-  std::uint64_t sent = 0;
-  while (since(t0) < seconds) {
-    const double due = sent * interval, now = since(t0);
-    if (now < due) {
-      std::this_thread::sleep_for(std::chrono::duration<double>(std::min(due - now, 0.001)));
-      continue;
-    }
-    core.packets().writePacket(tmpl);
-    ++sent;
-  }
-  Poco::JSON::Object o;
-  o.set("sent", sent);
-  o.set("seconds", since(t0));
-  return json(o);
-}
-
 std::string stats() {
   Poco::JSON::Object o;
   o.set("tcp_bytes", gTcpBytes.load());
   o.set("udp_packets", gUdpPackets.load());
   o.set("udp_bytes", gUdpBytes.load());
-  o.set("raw_packets", gRawPackets.load());
-  o.set("raw_bytes", gRawBytes.load());
   return json(o);
 }
 
@@ -301,6 +231,7 @@ std::string handle(const std::string& line, core::node::Core& core, netstack::Ne
     if (cmd == "address") {
       Poco::JSON::Object o;
       o.set("address", formatAddress(core.packets().address()));
+      o.set("mtu", stack.mtu());
       return json(o);
     }
     if (cmd == "stats") return stats();
@@ -321,12 +252,6 @@ std::string handle(const std::string& line, core::node::Core& core, netstack::Ne
       int payload = 1200;
       in >> bps >> payload >> s;
       return cmdUdp(stack, dest, bps, payload, s);
-    }
-    if (cmd == "packets") {
-      int bytes = 1280;
-      double bps = 1e8, s = 1;
-      in >> bytes >> bps >> s;
-      return cmdPackets(core, dest, bytes, bps, s);
     }
     throw Error(Errc::InvalidArgument, "unknown command " + cmd);
   } catch (const std::exception& e) {
@@ -378,6 +303,7 @@ int main(int argc, char** argv) {
     else if (a == "--listen") config.listen.push_back(v);
     else if (a == "--peer") config.peers.push_back(v);
     else if (a == "--control") control = v;
+    else if (a == "--if-mtu") config.ifMTU = std::stoull(v);
     else if (a == "--log") logPath = v;
     else {
       std::cerr << "rtk_bench_node: unknown option " << a << "\n";
@@ -385,7 +311,7 @@ int main(int argc, char** argv) {
     }
   }
   if (control.empty()) {
-    std::cerr << "usage: rtk_bench_node --key HEX (--listen URI | --peer URI) --control PATH [--log PATH]\n";
+    std::cerr << "usage: rtk_bench_node --key HEX (--listen URI | --peer URI) --control PATH [--if-mtu BYTES] [--log PATH]\n";
     return 2;
   }
   try {
@@ -393,8 +319,7 @@ int main(int argc, char** argv) {
     auto logger = std::make_shared<Logger>(Logger::stderrSink(), LogLevel::Warn);
     auto nodeKey = core::node::loadNodeKey(config);
     core::node::Core core(core::node::CoreSettings{nodeKey.key, config, Log(logger, "bench")});
-    CountingInterface counting(core.packets());
-    netstack::Netstack stack(counting, Log(logger, "netstack"));
+    netstack::Netstack stack(core.packets(), Log(logger, "netstack"));
     std::thread(serveSink, stack.listen("tcp", ":5201")).detach();
     std::thread(serveUdpSink, stack.listenPacket("udp", ":5202")).detach();
     std::thread(serveEcho, stack.listenPacket("udp", ":5204")).detach();

@@ -4,46 +4,49 @@
 //                  [--udp-payload 1200] [--max-loss 1.0] [--pings 20]
 //                  [--packet-seconds 3] [--veth-mtu 1500] [--if-mtu 65535] [--json FILE]
 //
-// For each pair (BenchPair): RTT (ping6), TCP goodput with 1 and 4 streams,
-// UDP goodput at the highest offered rate with at most --max-loss percent
-// loss (bounded search: up to 4 doublings then 5 bisections), CPU seconds
-// per GB received for each node process during the TCP runs, peak RSS and
-// threads. Prints a table (with a ratio column when two pairs ran) and
-// optionally JSON. Then whole IPv6 packets of 1280 and 64000 bytes through
-// the TUN (real) or packet-interface (ours) boundary: the highest rate within
-// the loss bound (same search), packets/s, Mbit/s and CPU s/GB at that rate.
-// With the real pair, also the forward plugin's rows (ForwardBench.hpp):
-// single-stream TCP through LocalTCP/RemoteTCP against a real node and
-// through a pair of our forwards, with the whole machine's CPU s/GB, each as
-// a ratio to the real TUN pair's (--forward 0 leaves them out).
+// For each pair (BenchPair): RTT, TCP goodput with 1 and 4 streams, UDP
+// goodput at the highest offered rate with at most --max-loss percent loss
+// (bounded search: doublings then bisections), and the same search for UDP
+// datagrams that make whole IPv6 packets of 1280 and 64000 bytes (sizes
+// above --if-mtu are left out). Every throughput run gets a CPU row: each
+// node process's CPU and the whole machine's busy CPU (/proc/stat) per GB
+// received, sampled over exactly the run whose bytes are counted. Then peak
+// RSS and threads. Prints a metric table and a CPU table (with ratios
+// ours/real when two pairs ran) and optionally JSON. With the real pair,
+// also the forward plugin's rows (ForwardBench.hpp) as ratios to the real
+// pair's single stream (--forward 0 leaves them out).
 // Needs root. Not a test: it asserts nothing; numbers only.
+#include "BenchColumn.hpp"
 #include "BenchPair.hpp"
+#include "BenchReport.hpp"
 #include "ForwardBench.hpp"
 #include "MachineCpu.hpp"
 #include "OurPair.hpp"
 #include "RealPair.hpp"
 
-#include "Json.hpp"
 #include "Lab.hpp"
 #include "ProcStats.hpp"
 #include "Trace.hpp"
 
 #include <ratatoskr/error.hpp>
 
+#include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace rtk;
 using namespace rtk::interop;
 using rtk::bench::BenchPair;
 using rtk::bench::PairOptions;
+using rtk::bench::Column;
+using rtk::bench::kNotMeasured;
 
 namespace {
 
@@ -55,15 +58,18 @@ struct Options {
   double maxLossPercent = 1.0;
   int pings = 20;
   int packetSeconds = 3;
-  std::vector<int> packetSizes{1280, 64000};
+  std::vector<int> packetSizes{1280, 64000};  // whole IPv6 packets
   PairOptions pair;
   std::string jsonPath;
   bool forward = true;  // the forward rows, when the real pair runs
 };
 
+std::uint64_t receivedBytesOf(const IperfResult& r) { return r.receivedBytes; }
+std::uint64_t receivedBytesOf(const bench::Datagrams& d) { return d.delivered * d.payloadBytes; }
+
 using PairFactory = std::function<std::unique_ptr<BenchPair>(Lab&, const PairOptions&)>;
 
-// The extension point: "ours" joins here once our node runs (see BenchPair.hpp).
+// The pairs a run can measure (see BenchPair.hpp).
 const std::map<std::string, PairFactory>& pairFactories() {
   static const std::map<std::string, PairFactory> factories = {
       {"real", [](Lab& lab, const PairOptions& o) { return std::make_unique<bench::RealPair>(lab, o); }},
@@ -72,104 +78,88 @@ const std::map<std::string, PairFactory>& pairFactories() {
   return factories;
 }
 
-struct Row {
-  std::string metric;
-  double value;
+// CPU seconds of the pair's whole path so far: the node processes, the
+// long-running traffic tools, the reaped short-lived ones, ksoftirqd.
+struct PairCpu {
+  double sender = 0, receiver = 0, pair = 0, machine = 0;
+  static PairCpu read(BenchPair& p) {
+    PairCpu c;
+    c.sender = ProcStats::read(p.senderPid()).cpuSeconds;
+    c.receiver = ProcStats::read(p.receiverPid()).cpuSeconds;
+    double tools = 0;
+    for (pid_t pid : p.toolPids()) tools += ProcStats::read(pid).cpuSeconds;
+    c.pair = c.sender + c.receiver + tools + bench::reapedChildrenCpuSeconds() + bench::softirqThreadsCpuSeconds();
+    c.machine = bench::machineBusyCpuSeconds();
+    return c;
+  }
 };
 
-struct Column {
-  std::string label;
-  std::vector<Row> rows;
-  void add(const std::string& metric, double value) { rows.push_back(Row{metric, value}); }
-};
-
-// Runs `run` and charges each node's CPU time to the gigabytes received.
-IperfResult withCpu(BenchPair& pair, Column& column, const std::string& what,
-                    const std::function<IperfResult()>& run) {
-  const ProcStats senderBefore = ProcStats::read(pair.senderPid());
-  const ProcStats receiverBefore = ProcStats::read(pair.receiverPid());
-  const double machineBefore = bench::machineBusyCpuSeconds();
-  const IperfResult r = run();
-  const double machine = bench::machineBusyCpuSeconds() - machineBefore;
-  const ProcStats senderAfter = ProcStats::read(pair.senderPid());
-  const ProcStats receiverAfter = ProcStats::read(pair.receiverPid());
-  const double gb = static_cast<double>(r.receivedBytes) / 1e9;
-  column.add("machine CPU s/GB, " + what, gb > 0 ? machine / gb : 0);
-  column.add("CPU s/GB sender node, " + what, gb > 0 ? (senderAfter.cpuSeconds - senderBefore.cpuSeconds) / gb : 0);
-  column.add("CPU s/GB receiver node, " + what,
-             gb > 0 ? (receiverAfter.cpuSeconds - receiverBefore.cpuSeconds) / gb : 0);
-  return r;
+// Runs `run` and charges the CPU spent meanwhile to the bytes received: each
+// node process, the whole pair (PairCpu) and the whole machine. The samples
+// sit right around run(), whose byte count must cover its whole duration
+// (iperf3 runs without --omit; our node's commands count every byte of the
+// run), so the CPU window and the byte window are the same interval on
+// both pairs.
+template <typename Run>
+auto withCpu(BenchPair& pair, Column& column, const std::string& what, Run run) {
+  const PairCpu before = PairCpu::read(pair);
+  auto result = run();
+  const PairCpu after = PairCpu::read(pair);
+  const double gb = static_cast<double>(receivedBytesOf(result)) / 1e9;
+  auto perGB = [gb](double seconds) { return gb > 0 ? seconds / gb : kNotMeasured; };
+  bench::CpuRow row;
+  row.run = what;
+  row.gigabytes = gb;
+  row.senderSPerGB = perGB(after.sender - before.sender);
+  row.receiverSPerGB = perGB(after.receiver - before.receiver);
+  row.pairSPerGB = perGB(after.pair - before.pair);
+  row.machineSPerGB = perGB(after.machine - before.machine);
+  column.cpu.push_back(row);
+  return result;
 }
 
-// Highest UDP goodput whose loss stays within the bound.
-void udpSearch(BenchPair& pair, const Options& o, double startRateBps, Column& column) {
+// Highest rate of datagrams (UDP payload `payload` bytes) whose loss stays
+// within the bound: up to `doublings` doublings from startRateBps, then
+// `bisections` bisections; then one more run at the rate found with the CPU
+// sampled (on a loaded machine its loss may exceed the bound: it is shown).
+bench::Datagrams datagramSearch(BenchPair& pair, const Options& o, const std::string& what, int payload,
+                                double startRateBps, int doublings, int bisections, int seconds, Column& column) {
   double good = 0;
   double bad = startRateBps;
-  IperfResult best;
+  bench::Datagrams best;
   auto attempt = [&](double rate) {
-    const IperfResult r = pair.udp(rate, o.udpPayloadBytes, o.udpSeconds);
-    char line[160];
-    std::snprintf(line, sizeof line, "bench %s: udp offered %.1f Mbit/s -> goodput %.1f Mbit/s, loss %.2f %%",
-                  pair.label().c_str(), rate / 1e6, r.goodputBps / 1e6, r.lostPercent);
-    trace(line);
-    const bool ok = r.packets > 0 && r.lostPercent <= o.maxLossPercent;
-    if (ok && r.goodputBps > best.goodputBps) best = r;
-    return ok;
-  };
-  for (int i = 0; i < 4 && attempt(bad); ++i) {
-    good = bad;
-    bad *= 2;
-  }
-  for (int i = 0; i < 5 && good < bad; ++i) {
-    const double mid = good == 0 ? bad / 2 : (good + bad) / 2;
-    if (attempt(mid)) {
-      good = mid;
-    } else {
-      bad = mid;
-    }
-  }
-  column.add("UDP goodput at <= max loss (Mbit/s)", best.goodputBps / 1e6);
-  column.add("UDP offered rate found (Mbit/s)", good / 1e6);
-  column.add("UDP loss at that rate (%)", best.lostPercent);
-}
-
-// Highest packet rate of one size whose loss stays within the bound (same
-// search as udpSearch, starting at 100 Mbit/s), with CPU s/GB at that rate.
-void packetSearch(BenchPair& pair, const Options& o, int size, Column& column) {
-  const std::string what = "packets " + std::to_string(size) + " B";
-  double good = 0, bad = 100e6;
-  bench::PacketRate best;
-  auto attempt = [&](double rate) {
-    const bench::PacketRate r = pair.packets(size, rate, o.packetSeconds);
+    const bench::Datagrams r = pair.datagrams(payload, rate, seconds);
     char line[200];
     std::snprintf(line, sizeof line, "bench %s: %s offered %.1f Mbit/s -> %.1f kpackets/s, %.1f Mbit/s, loss %.2f %%",
-                  pair.label().c_str(), what.c_str(), rate / 1e6, r.packetsPerSecond() / 1e3, r.bitsPerSecond() / 1e6,
-                  r.lossPercent());
+                  pair.label().c_str(), what.c_str(), rate / 1e6, r.packetsPerSecond() / 1e3,
+                  r.payloadBitsPerSecond() / 1e6, r.lossPercent());
     trace(line);
-    const bool ok = r.packets > 0 && r.lossPercent() <= o.maxLossPercent;
-    if (ok && r.packets > best.packets) best = r;
+    const bool ok = r.delivered > 0 && r.lossPercent() <= o.maxLossPercent;
+    if (ok && r.delivered > best.delivered) best = r;
     return ok;
   };
-  for (int i = 0; i < 6 && attempt(bad); ++i) {
+  for (int i = 0; i < doublings && attempt(bad); ++i) {
     good = bad;
     bad *= 2;
   }
-  for (int i = 0; i < 4 && good < bad; ++i) {
+  for (int i = 0; i < bisections && good < bad; ++i) {
     const double mid = good == 0 ? bad / 2 : (good + bad) / 2;
     if (attempt(mid)) good = mid;
     else bad = mid;
   }
-  // CPU at the rate found (one more run; on a loaded machine its loss may exceed the bound).
-  bench::PacketRate cpuRun;
-  withCpu(pair, column, what, [&] {
-    cpuRun = pair.packets(size, good > 0 ? good : bad / 2, o.packetSeconds);
-    IperfResult asIperf;
-    asIperf.receivedBytes = cpuRun.bytes;
-    return asIperf;
-  });
-  column.add(what + ": kpackets/s at <= max loss", best.packetsPerSecond() / 1e3);
-  column.add(what + ": Mbit/s at <= max loss", best.bitsPerSecond() / 1e6);
-  column.add(what + ": loss of the CPU run (%)", cpuRun.lossPercent());
+  const bench::Datagrams cpuRun =
+      withCpu(pair, column, what, [&] { return pair.datagrams(payload, good > 0 ? good : bad / 2, seconds); });
+  best.offeredRateBps = good;
+  best.cpuRunLossPercent = cpuRun.lossPercent();
+  return best;
+}
+
+// Busy CPUs of the machine over `seconds` with the pair up and idle: what
+// other work on the machine adds to every "machine" figure.
+double machineBusyAtRest(double seconds) {
+  const double before = bench::machineBusyCpuSeconds();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  return (bench::machineBusyCpuSeconds() - before) / seconds;
 }
 
 Column measure(const std::string& name, const Options& o) {
@@ -178,6 +168,7 @@ Column measure(const std::string& name, const Options& o) {
   Column column;
   column.label = pair->label();
   trace("bench " + column.label + ": measuring");
+  column.add("machine busy CPUs at rest (pair idle)", machineBusyAtRest(2));
 
   const PingResult ping = pair->rtt(o.pings);
   column.add("RTT avg (ms)", ping.rttAvgMs);
@@ -187,15 +178,31 @@ Column measure(const std::string& name, const Options& o) {
 
   const IperfResult tcp1 = withCpu(*pair, column, "tcp x1", [&] { return pair->tcp(1, o.seconds); });
   column.add("TCP goodput, 1 stream (Mbit/s)", tcp1.goodputBps / 1e6);
-  column.add("TCP retransmits, 1 stream", tcp1.retransmits);
+  column.add("TCP retransmits, 1 stream", pair->measuresRetransmits() ? tcp1.retransmits : kNotMeasured);
   const IperfResult tcp4 = withCpu(*pair, column, "tcp x4", [&] { return pair->tcp(4, o.seconds); });
   column.add("TCP goodput, 4 streams (Mbit/s)", tcp4.goodputBps / 1e6);
-  column.add("TCP retransmits, 4 streams", tcp4.retransmits);
+  column.add("TCP retransmits, 4 streams", pair->measuresRetransmits() ? tcp4.retransmits : kNotMeasured);
 
-  udpSearch(*pair, o, std::max(50e6, tcp1.goodputBps), column);
+  const std::string udp = "udp " + std::to_string(o.udpPayloadBytes) + " B";
+  const bench::Datagrams u = datagramSearch(*pair, o, udp, o.udpPayloadBytes, std::max(50e6, tcp1.goodputBps), 4, 5,
+                                            o.udpSeconds, column);
+  column.add("UDP goodput at <= max loss (Mbit/s)", u.payloadBitsPerSecond() / 1e6);
+  column.add("UDP offered rate found (Mbit/s)", u.offeredRateBps / 1e6);
+  column.add("UDP loss at that rate (%)", u.lossPercent());
+  column.add(udp + ": loss of the CPU run (%)", u.cpuRunLossPercent);
 
-  // Whole IPv6 packets through the TUN / packet-interface boundary.
-  for (int size : o.packetSizes) packetSearch(*pair, o, size, column);
+  // Whole IPv6 packets of one size: UDP datagrams of size - 48 bytes, sent
+  // and counted by sockets on both pairs (kernel + TUN, lwIP + packet interface).
+  for (int size : o.packetSizes) {
+    if (size > o.pair.ifMtuBytes) continue;
+    const std::string what = "packets " + std::to_string(size) + " B";
+    const int payload = size - 48;
+    const bench::Datagrams p =
+        datagramSearch(*pair, o, what, payload, 100e6 * payload / size, 6, 4, o.packetSeconds, column);
+    column.add(what + ": kpackets/s at <= max loss", p.packetsPerSecond() / 1e3);
+    column.add(what + ": Mbit/s at <= max loss", p.packetsPerSecond() * size * 8 / 1e6);
+    column.add(what + ": loss of the CPU run (%)", p.cpuRunLossPercent);
+  }
 
   const ProcStats sender = ProcStats::read(pair->senderPid());
   const ProcStats receiver = ProcStats::read(pair->receiverPid());
@@ -206,67 +213,6 @@ Column measure(const std::string& name, const Options& o) {
   column.add("CPU s total sender node", sender.cpuSeconds);
   column.add("CPU s total receiver node", receiver.cpuSeconds);
   return column;
-}
-
-void printTable(const Options& o, const std::vector<Column>& columns) {
-  std::printf("\nlink benchmark: two nodes in namespaces, one veth (MTU %d), tcp:// peering, IfMTU %d,\n"
-              "%d s per TCP run, %d s per UDP run (%d-byte datagrams), loss bound %.1f %%\n\n",
-              o.pair.vethMtuBytes, o.pair.ifMtuBytes, o.seconds, o.udpSeconds, o.udpPayloadBytes, o.maxLossPercent);
-  std::printf("%-38s", "metric");
-  for (const auto& c : columns) std::printf(" %14s", c.label.c_str());
-  if (columns.size() == 2) std::printf(" %10s", "ratio");
-  std::printf("\n");
-  for (std::size_t i = 0; i < columns.front().rows.size(); ++i) {
-    std::printf("%-38s", columns.front().rows[i].metric.c_str());
-    for (const auto& c : columns) std::printf(" %14.3f", c.rows[i].value);
-    if (columns.size() == 2) {
-      const double base = columns[0].rows[i].value;
-      if (base != 0) {
-        std::printf(" %10.3f", columns[1].rows[i].value / base);
-      } else {
-        std::printf(" %10s", "-");
-      }
-    }
-    std::printf("\n");
-  }
-  std::fflush(stdout);
-}
-
-double rowOf(const Column& column, const std::string& metric) {
-  for (const auto& row : column.rows)
-    if (row.metric == metric) return row.value;
-  return 0;
-}
-
-// The forward rows beside the real pair's single-stream goodput and machine CPU s/GB.
-void printForwardTable(const Options& o, const Column& real, const std::vector<bench::ForwardRow>& rows) {
-  const double goodput = rowOf(real, "TCP goodput, 1 stream (Mbit/s)");
-  const double cpu = rowOf(real, "machine CPU s/GB, tcp x1");
-  std::printf("\nforward plugin: iperf3 TCP, 1 stream, %d s; ratios to %s (goodput %.1f Mbit/s, machine CPU %.3f s/GB)\n\n",
-              o.seconds, real.label.c_str(), goodput, cpu);
-  std::printf("%-52s %14s %10s\n", "metric", "value", "ratio");
-  for (const auto& row : rows) {
-    const double base = row.isCpu ? cpu : goodput;
-    std::printf("%-52s %14.3f", row.metric.c_str(), row.value);
-    if (base != 0) std::printf(" %10.3f\n", row.value / base);
-    else std::printf(" %10s\n", "-");
-  }
-  std::fflush(stdout);
-}
-
-void writeJson(const std::string& path, const std::vector<Column>& columns, const std::vector<bench::ForwardRow>& forward) {
-  Poco::JSON::Object::Ptr root = new Poco::JSON::Object;
-  for (const auto& c : columns) {
-    Poco::JSON::Object::Ptr values = new Poco::JSON::Object;
-    for (const auto& row : c.rows) values->set(row.metric, row.value);
-    root->set(c.label, values);
-  }
-  if (!forward.empty()) {
-    Poco::JSON::Object::Ptr values = new Poco::JSON::Object;
-    for (const auto& row : forward) values->set(row.metric, row.value);
-    root->set("forward", values);
-  }
-  std::ofstream(path) << toJson(root) << "\n";
 }
 
 int usage() {
@@ -332,9 +278,16 @@ int main(int argc, char** argv) {
       if (o.pairs[i] == "real") real = &columns[i];
     std::vector<bench::ForwardRow> forward;
     if (o.forward && real) forward = bench::measureForwards(o.pair, o.seconds);
-    printTable(o, columns);
-    if (real && !forward.empty()) printForwardTable(o, *real, forward);
-    if (!o.jsonPath.empty()) writeJson(o.jsonPath, columns, forward);
+    char heading[300];
+    std::snprintf(heading, sizeof heading,
+                  "link benchmark: two nodes in namespaces, one veth (MTU %d), tcp:// peering, IfMTU %d,\n"
+                  "%d s per TCP run, %d s per UDP run (%d-byte datagrams), %d s per packet run, loss bound %.1f %%",
+                  o.pair.vethMtuBytes, o.pair.ifMtuBytes, o.seconds, o.udpSeconds, o.udpPayloadBytes, o.packetSeconds,
+                  o.maxLossPercent);
+    bench::printMetricTable(heading, columns);
+    bench::printCpuTable(columns);
+    if (real && !forward.empty()) bench::printForwardTable(o.seconds, *real, forward);
+    if (!o.jsonPath.empty()) bench::writeJson(o.jsonPath, columns, forward);
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "rtk_bench_real: " << e.what() << "\n";

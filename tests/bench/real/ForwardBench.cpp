@@ -83,6 +83,7 @@ void oursAgainstReal(std::vector<ForwardRow>& rows, const PairOptions& options, 
   waitPeered(o);
   IperfOptions iperf;
   iperf.seconds = seconds;
+  iperf.omitSeconds = 0;  // the machine CPU window is the whole run: count all its bytes
   {
     Iperf3Server server(nsR, r.address(), 7102, lab.file("iperf3-local.log"));
     measure(rows, "LocalTCP -> real", [&] { return iperf3Client(nsO, "127.0.0.1", 7002, iperf); });
@@ -114,6 +115,7 @@ void oursAgainstOurs(std::vector<ForwardRow>& rows, const PairOptions& options, 
   waitPeered(a);
   IperfOptions iperf;
   iperf.seconds = seconds;
+  iperf.omitSeconds = 0;  // the machine CPU window is the whole run: count all its bytes
   Iperf3Server server(nsB, "127.0.0.1", 7303, lab.file("iperf3-ours.log"));
   measure(rows, "ours LocalTCP -> ours RemoteTCP", [&] { return iperf3Client(nsA, "127.0.0.1", 7003, iperf); });
 }

@@ -27,9 +27,12 @@ OurPair::OurPair(Lab& lab, const PairOptions& options) {
   const std::string uri = transportUri(Transport::Tcp, link.a().ipv6, defaultPort(Transport::Tcp));
   controlA_ = lab.file("a.ctl").string();
   controlB_ = lab.file("b.ctl").string();
-  b_ = nsB.spawn({RTK_BENCH_NODE_BINARY, "--key", Node::generatePrivateKey(), "--listen", uri, "--control", controlB_},
+  const std::string ifMtu = std::to_string(options.ifMtuBytes);
+  b_ = nsB.spawn({RTK_BENCH_NODE_BINARY, "--key", Node::generatePrivateKey(), "--listen", uri, "--control", controlB_,
+                  "--if-mtu", ifMtu},
                  lab.file("b.log").string());
-  a_ = nsA.spawn({RTK_BENCH_NODE_BINARY, "--key", Node::generatePrivateKey(), "--peer", uri, "--control", controlA_},
+  a_ = nsA.spawn({RTK_BENCH_NODE_BINARY, "--key", Node::generatePrivateKey(), "--peer", uri, "--control", controlA_,
+                  "--if-mtu", ifMtu},
                  lab.file("a.log").string());
   waitUntil("both bench nodes answer", 20000, [&] {
     addressB_ = command(controlB_, "address", 2000)->getValue<std::string>("address");
@@ -38,7 +41,14 @@ OurPair::OurPair(Lab& lab, const PairOptions& options) {
   waitUntil("a reaches b over the overlay", 60000, [&] {
     return command(controlA_, "rtt " + addressB_ + " 1", 5000)->getValue<int>("received") == 1;
   });
-  trace("ours pair up: b is " + addressB_);
+  // --if-mtu reaches both stacks (a mismatch would mean the option is ignored).
+  for (const std::string* control : {&controlA_, &controlB_}) {
+    const auto mtu = command(*control, "address", 2000)->getValue<std::uint64_t>("mtu");
+    if (mtu != static_cast<std::uint64_t>(options.ifMtuBytes))
+      throw Error(Errc::Protocol, "bench: our node's stack MTU is " + std::to_string(mtu) + ", --if-mtu asked " +
+                                      std::to_string(options.ifMtuBytes));
+  }
+  trace("ours pair up: b is " + addressB_ + ", stack MTU " + std::to_string(options.ifMtuBytes));
 }
 
 Poco::JSON::Object::Ptr OurPair::command(const std::string& path, const std::string& line, int timeoutMs) {
@@ -91,37 +101,18 @@ IperfResult OurPair::tcp(int streams, int seconds) {
   return out;
 }
 
-IperfResult OurPair::udp(double rateBps, int payloadBytes, int seconds) {
+Datagrams OurPair::datagrams(int payloadBytes, double rateBps, int seconds) {
   const auto before = command(controlB_, "stats", 2000);
   char line[200];
   std::snprintf(line, sizeof line, "udp %s %.0f %d %d", addressB_.c_str(), rateBps, payloadBytes, seconds);
   const auto r = command(controlA_, line, (seconds + 30) * 1000);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // stragglers
   const auto after = command(controlB_, "stats", 2000);
-  IperfResult out;
-  out.packets = r->getValue<std::int64_t>("sent");
-  const std::int64_t got = after->getValue<std::int64_t>("udp_packets") - before->getValue<std::int64_t>("udp_packets");
-  out.lostPackets = out.packets - got;
-  out.lostPercent = out.packets > 0 ? 100.0 * static_cast<double>(out.lostPackets) / static_cast<double>(out.packets) : 100;
-  out.seconds = r->getValue<double>("seconds");
-  out.receivedBytes = after->getValue<std::uint64_t>("udp_bytes") - before->getValue<std::uint64_t>("udp_bytes");
-  out.goodputBps = out.receivedBytes * 8.0 / out.seconds;
-  out.senderBps = static_cast<double>(out.packets) * payloadBytes * 8.0 / out.seconds;
-  return out;
-}
-
-PacketRate OurPair::packets(int packetBytes, double rateBps, int seconds) {
-  const auto before = command(controlB_, "stats", 2000);
-  char line[200];
-  std::snprintf(line, sizeof line, "packets %s %d %.0f %d", addressB_.c_str(), packetBytes, rateBps, seconds);
-  const auto r = command(controlA_, line, (seconds + 30) * 1000);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  const auto after = command(controlB_, "stats", 2000);
-  PacketRate out;
+  Datagrams out;
+  out.payloadBytes = payloadBytes;
   out.offered = r->getValue<std::uint64_t>("sent");
-  out.packets = after->getValue<std::uint64_t>("raw_packets") - before->getValue<std::uint64_t>("raw_packets");
+  out.delivered = after->getValue<std::uint64_t>("udp_packets") - before->getValue<std::uint64_t>("udp_packets");
   out.seconds = r->getValue<double>("seconds");
-  out.bytes = out.packets * static_cast<std::uint64_t>(packetBytes);
   return out;
 }
 

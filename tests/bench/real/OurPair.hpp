@@ -3,10 +3,14 @@
 // Traffic is generated inside the sending node's process through our stack
 // (there is no TUN, so iperf3 cannot drive it): TCP streams into a sink that
 // confirms the bytes it read, paced UDP into a counting sink, UDP echo for
-// round trips, raw IPv6 packets through the packet interface.
+// round trips. Datagrams are sent and counted by lwIP UDP sockets, the
+// layer where iperf3 sends and counts them on the real pair.
 // Each process is charged for its own CPU, as the real nodes are; unlike
-// the real pair, that includes the TCP/UDP stacks (the kernel's work for
-// the real pair is charged to iperf3 and softirq time, not the node).
+// the real pair, that includes the TCP/UDP stacks and the generator (the
+// kernel's work for the real pair is charged to iperf3 and softirq time,
+// which only the machine CPU figures count).
+// TCP retransmits are not measured: lwIP's statistics are compiled out
+// (LWIP_STATS 0), and its MIB-II counter would miss timeout retransmits.
 // Thread-safety: one thread.
 #pragma once
 
@@ -25,10 +29,11 @@ class OurPair final : public BenchPair {
   std::string label() const override { return "ours-ours"; }
   interop::PingResult rtt(int count) override;
   interop::IperfResult tcp(int streams, int seconds) override;
-  interop::IperfResult udp(double rateBps, int payloadBytes, int seconds) override;
-  PacketRate packets(int packetBytes, double rateBps, int seconds) override;
+  bool measuresRetransmits() const override { return false; }
+  Datagrams datagrams(int payloadBytes, double rateBps, int seconds) override;
   pid_t senderPid() override { return a_.pid(); }
   pid_t receiverPid() override { return b_.pid(); }
+  std::vector<pid_t> toolPids() override { return {}; }  // the generator and sinks run inside the nodes
 
  private:
   Poco::JSON::Object::Ptr command(const std::string& controlPath, const std::string& line, int timeoutMs);

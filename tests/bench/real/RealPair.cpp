@@ -36,31 +36,24 @@ PingResult RealPair::rtt(int count) {
 IperfResult RealPair::tcp(int streams, int seconds) {
   IperfOptions o;
   o.seconds = seconds;
+  o.omitSeconds = 0;  // count every byte: the caller's CPU window is the whole run
   o.streams = streams;
   return iperf3Client(a_->netns(), b_->address(), kIperfPort, o);
 }
 
-IperfResult RealPair::udp(double rateBps, int payloadBytes, int seconds) {
+Datagrams RealPair::datagrams(int payloadBytes, double rateBps, int seconds) {
   IperfOptions o;
   o.seconds = seconds;
+  o.omitSeconds = 0;
   o.udp = true;
   o.udpRateBps = rateBps;
   o.udpPayloadBytes = payloadBytes;
-  return iperf3Client(a_->netns(), b_->address(), kIperfPort, o);
-}
-
-PacketRate RealPair::packets(int packetBytes, double rateBps, int seconds) {
-  IperfOptions o;
-  o.seconds = seconds;
-  o.udp = true;
-  o.udpPayloadBytes = packetBytes - 48;
-  o.udpRateBps = rateBps * o.udpPayloadBytes / packetBytes;  // iperf3's -b counts payload bits
   const IperfResult r = iperf3Client(a_->netns(), b_->address(), kIperfPort, o);
-  PacketRate out;
+  Datagrams out;
+  out.payloadBytes = payloadBytes;
   out.offered = static_cast<std::uint64_t>(r.packets);
   // iperf3 can report more lost than sent when the receiver misses the tail; clamp.
-  out.packets = r.lostPackets >= r.packets ? 0 : static_cast<std::uint64_t>(r.packets - r.lostPackets);
-  out.bytes = out.packets * static_cast<std::uint64_t>(packetBytes);
+  out.delivered = r.lostPackets >= r.packets ? 0 : static_cast<std::uint64_t>(r.packets - r.lostPackets);
   out.seconds = r.seconds;
   return out;
 }

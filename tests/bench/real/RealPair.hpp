@@ -11,7 +11,7 @@ namespace rtk::bench {
 
 struct PairOptions {
   int vethMtuBytes = 1500;
-  int ifMtuBytes = 65535;
+  int ifMtuBytes = 65535;  // IfMTU of both nodes
 };
 
 class RealPair final : public BenchPair {
@@ -22,11 +22,13 @@ class RealPair final : public BenchPair {
   std::string label() const override { return "real-real"; }
   interop::PingResult rtt(int count) override;
   interop::IperfResult tcp(int streams, int seconds) override;
-  interop::IperfResult udp(double rateBps, int payloadBytes, int seconds) override;
-  // UDP datagrams of packetBytes - 48 through the TUN devices (iperf3 -u -b).
-  PacketRate packets(int packetBytes, double rateBps, int seconds) override;
+  // Sender retransmits as iperf3 reports them (the kernel's TCP_INFO).
+  bool measuresRetransmits() const override { return true; }
+  // iperf3 -u -b rateBps -l payloadBytes between the TUN addresses.
+  Datagrams datagrams(int payloadBytes, double rateBps, int seconds) override;
   pid_t senderPid() override { return a_->pid(); }
   pid_t receiverPid() override { return b_->pid(); }
+  std::vector<pid_t> toolPids() override { return {server_->pid()}; }
 
  private:
   static constexpr int kIperfPort = 5201;

@@ -40,6 +40,7 @@ class Iperf3Server {
   Iperf3Server(const Netns& netns, const std::string& bindAddress, int port,
                const std::filesystem::path& logPath);
   int port() const { return port_; }
+  pid_t pid() const { return process_.pid(); }
 
  private:
   int port_;
