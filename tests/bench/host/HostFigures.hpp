@@ -6,7 +6,7 @@
 //     in both cases), sampled settleSeconds after start and after both
 //     peers are up;
 //   links: threads and memory while the node holds `links` real handshaking
-//     links (HandshakingLinks) on its Listen port, and after they close.
+//     links (LinkCrowd) on its Listen port, and after they close.
 // Not a test: numbers only. Throws rtk::Error when a node cannot start.
 #pragma once
 
@@ -26,7 +26,7 @@ struct Footprint {
 struct LinkScale {
   int asked = 0;
   int opened = 0;                 // handshakes completed
-  int failed = 0;                 // opens that threw (first error in firstError)
+  int failed = 0;                 // not completed (why, in firstError)
   std::string firstError;
   int upAtNode = 0;               // peers the node's getPeers lists as up while held
   double openSeconds = 0;         // to open all of them, one after another
