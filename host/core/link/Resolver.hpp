@@ -2,7 +2,8 @@
 //
 // The system resolver blocks; the link threads must not (they carry every
 // other link). Lookups run on a fixed set of threads ("rtk-resolve-N"),
-// each with its own bounded queue, picked round robin. A lookup that finds
+// each with its own bounded queue, picked round robin. The threads start
+// with the first lookup: a node whose peers are all IP literals has none. A lookup that finds
 // its queue full fails at once ("resolver busy") instead of waiting.
 // IP literals never come here (Link takes them as they are).
 //
@@ -12,9 +13,11 @@
 // queued ones are answered that way.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,7 +36,7 @@ class Resolver {
 
   static constexpr std::size_t kQueuedPerThread = 256;
 
-  explicit Resolver(std::size_t threads);
+  explicit Resolver(std::size_t threads) : threads_(std::max<std::size_t>(threads, 1)) {}
   ~Resolver();  // stop()
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;
@@ -52,10 +55,15 @@ class Resolver {
     Thread thread;
   };
   void serve(Worker& worker);
+  // Starts the threads once; false after stop().
+  bool ensureStarted();
 
+  const std::size_t threads_;
+  std::mutex mutex_;  // guards workers_ while they are created and stopped
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<std::size_t> next_{0};
-  std::atomic<bool> stopped_{false};
+  bool stopped_ = false;  // guarded by mutex_
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace rtk::core::link
