@@ -71,7 +71,8 @@ class AdminServer {
 
   // Listens on `address` (see AdminEndpoint) and starts serving.
   // Errc::AlreadyExists when running; Errc::InvalidArgument,
-  // Errc::AddressInUse, Errc::Io from AdminEndpoint.
+  // Errc::AddressInUse, Errc::Io from AdminEndpoint; Errc::Io when the
+  // loop's eventfd, epoll set or thread cannot be made.
   void start(std::string_view address);
   // Idempotent.
   void stop();
@@ -95,8 +96,8 @@ class AdminServer {
   std::string bound_;
   std::optional<AdminEndpoint> endpoint_;  // guarded by lifecycle_
   int listenFd_ = -1;                      // guarded by lifecycle_
+  AdminClientLoop::Counters counters_;     // written by the loop, read by clientCount()/queuedRequests()
   std::unique_ptr<AdminClientLoop> loop_;  // guarded by lifecycle_; one per start()
-  AdminClientLoop::Counters counters_;
 };
 
 }  // namespace rtk::core::admin
