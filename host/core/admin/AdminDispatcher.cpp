@@ -173,15 +173,24 @@ std::string AdminDispatcher::failedToFindRequest(std::string_view detail) {
   return reply(nullptr, error, nullptr);
 }
 
-AdminDispatcher::Reply AdminDispatcher::handle(std::string_view text) const {
-  auto value = json::tryParse(text);
-  if (!value) return {failedToFindRequest(), false};
+namespace {
 
-  // As json.Unmarshal into AdminSocketRequest: members matched
-  // case-insensitively, unknown ones ignored, null leaves a field alone, a
-  // wrong type fails the whole request (fields read so far stay set).
-  Request req;
+// A request value read as json.Unmarshal into AdminSocketRequest does:
+// members matched case-insensitively, unknown ones ignored, null leaves a
+// field alone, a wrong type fails the whole request (fields read so far
+// stay set).
+struct ParsedRequest {
+  bool isJson = false;
   bool typeError = false;
+  Request request;
+};
+
+ParsedRequest parseAdminRequest(std::string_view text) {
+  ParsedRequest parsed;
+  auto value = json::tryParse(text);
+  if (!value) return parsed;
+  parsed.isJson = true;
+  Request& req = parsed.request;
   if (json::ObjectPtr o = json::asObject(*value)) {
     std::vector<std::string> names;
     o->getNames(names);
@@ -191,20 +200,40 @@ AdminDispatcher::Reply AdminDispatcher::handle(std::string_view text) const {
         if (member.isString())
           req.name = member.extract<std::string>();
         else if (!member.isEmpty())
-          typeError = true;
+          parsed.typeError = true;
       } else if (sameName(key, "arguments")) {
         req.arguments = member;
       } else if (sameName(key, "keepalive")) {
         if (member.isBoolean())
           req.keepAlive = member.extract<bool>();
         else if (!member.isEmpty())
-          typeError = true;
+          parsed.typeError = true;
       }
     }
   } else if (!value->isEmpty()) {
-    typeError = true;
+    parsed.typeError = true;
   }
-  if (typeError) return {reply(nullptr, "Failed to unmarshal request", nullptr), req.keepAlive};
+  return parsed;
+}
+
+}  // namespace
+
+AdminDispatcher::Reply AdminDispatcher::refuse(std::string_view text, std::string_view error) {
+  try {
+    ParsedRequest parsed = parseAdminRequest(text);
+    if (!parsed.isJson) return {failedToFindRequest(), false};
+    if (parsed.typeError) return {reply(nullptr, "Failed to unmarshal request", nullptr), parsed.request.keepAlive};
+    return {reply(&parsed.request, error, nullptr), parsed.request.keepAlive};
+  } catch (const std::exception&) {
+    return {failedToFindRequest(error), false};
+  }
+}
+
+AdminDispatcher::Reply AdminDispatcher::handle(std::string_view text) const {
+  ParsedRequest parsed = parseAdminRequest(text);
+  if (!parsed.isJson) return {failedToFindRequest(), false};
+  Request& req = parsed.request;
+  if (parsed.typeError) return {reply(nullptr, "Failed to unmarshal request", nullptr), req.keepAlive};
   if (req.name.empty()) return {reply(&req, "No request specified", nullptr), req.keepAlive};
 
   const std::string name = lowercase(req.name);

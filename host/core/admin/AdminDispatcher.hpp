@@ -88,6 +88,10 @@ class AdminDispatcher {
   // The reply when no request could be read from the stream; `detail` is
   // appended after ": " when not empty.
   static std::string failedToFindRequest(std::string_view detail = {});
+  // The reply to `request` when it is not run (the server is busy): the
+  // request echoed with `error`, as handle() words a handler's error, and
+  // its keepalive; "Failed to find request" when it is not JSON.
+  static Reply refuse(std::string_view request, std::string_view error);
 
   static std::string lowercase(std::string_view s);
 

@@ -19,7 +19,7 @@
 // fail with "Timed out waiting for response" (getNodeInfo) or "timeout"
 // (debug_*).
 //
-// Thread-safety: handlers call `node` from admin client threads; NodeInterface
+// Thread-safety: handlers call `node` from the admin handler workers; NodeInterface
 // is thread-safe. `node` must outlive the server the handlers are installed in.
 #pragma once
 

@@ -9,8 +9,9 @@
  * waiting for calls in progress), so a handler never runs against a
  * stopping plugin.
  *
- * Threads: add/remove from any thread; handlers run on the node's admin
- * client threads, concurrently with themselves when several clients call.
+ * Threads: add/remove from any thread; handlers run on the admin socket's
+ * handler workers (a small fixed pool), concurrently with themselves when
+ * several clients call. A handler that blocks holds one worker meanwhile.
  */
 #ifndef RATATOSKR_SERVICES_ADMIN_H
 #define RATATOSKR_SERVICES_ADMIN_H

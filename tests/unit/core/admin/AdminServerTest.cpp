@@ -1,6 +1,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <cstdio>
 #include <condition_variable>
 #include <mutex>
 #include <future>
@@ -58,6 +59,8 @@ class AdminServerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(secondServerOnTheSameSocketIsRefused);
   CPPUNIT_TEST(servesTcp);
   CPPUNIT_TEST(removeWhileAClientIsCallingIt);
+  CPPUNIT_TEST(manyClientsDoNotAddThreads);
+  CPPUNIT_TEST(busyWorkersQueueThenRefuse);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -251,7 +254,10 @@ class AdminServerTest : public CppUnit::TestFixture {
     // Threads name themselves once running.
     CPPUNIT_ASSERT(rtk::test::eventually([] { return hasThread("rtk-admin"); }));
     int fd = rtk::test::connectTo(f.endpoint);
-    CPPUNIT_ASSERT(rtk::test::eventually([&] { return hasThread("rtk-admin-1"); }));
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return f.server->clientCount() == 1; }));
+    // A request starts the first handler worker.
+    CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getTun"})").find("\"enabled\": false") != std::string::npos);
+    CPPUNIT_ASSERT(hasThread("rtk-admin-w-1"));
     try {
       f.server->start(f.endpoint);
       CPPUNIT_FAIL("started twice");
@@ -264,6 +270,7 @@ class AdminServerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!f.server->running());
     CPPUNIT_ASSERT(!std::filesystem::exists(f.dir.file("admin.sock")));
     CPPUNIT_ASSERT(!hasThread("rtk-admin"));
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), rtk::test::threadsNamed("rtk-admin"));
     f.server->stop();  // idempotent
     f.server->start(f.endpoint);
     CPPUNIT_ASSERT(rtk::test::exchange(f.endpoint, R"({"request":"getTun"})").find("\"enabled\": false") != std::string::npos);
@@ -335,6 +342,90 @@ class AdminServerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(client.get().find("\"done\": true") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL(1, calls.load());
     f.server->stop();
+  }
+
+  // 200 connected clients, silent and then each with a request, are served
+  // by the loop thread and the fixed pool of handler workers: the thread
+  // count does not grow with them.
+  void manyClientsDoNotAddThreads() {
+    AdminServer::Options o;
+    o.maxClients = 256;
+    o.maxQueuedRequests = 256;  // all 200 requests arrive at once
+    Fixture f(o);
+    const std::size_t before = rtk::test::settledThreadCount();
+    std::vector<int> fds;
+    for (int i = 0; i < 200; ++i) {
+      int fd = rtk::test::connectTo(f.endpoint);
+      CPPUNIT_ASSERT(fd >= 0);
+      fds.push_back(fd);
+    }
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return f.server->clientCount() == 200; }));
+    const std::size_t idle = rtk::test::threadCount();
+    for (int fd : fds) CPPUNIT_ASSERT(rtk::test::sendAll(fd, R"({"request":"getSelf","keepalive":true})"));
+    for (int fd : fds) CPPUNIT_ASSERT(rtk::test::readUntil(fd, "}\n").find("\"status\": \"success\"") != std::string::npos);
+    const std::size_t busy = rtk::test::threadCount();
+    std::printf("\n  admin threads: %zu before, %zu with 200 idle clients, %zu after 200 requests (pool of %zu)\n",
+                before, idle, busy, o.handlerThreads);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(200), f.server->clientCount());
+    CPPUNIT_ASSERT(idle <= before + 1);
+    CPPUNIT_ASSERT(busy <= before + o.handlerThreads + 1);
+    CPPUNIT_ASSERT(rtk::test::threadsNamed("rtk-admin-w-") <= o.handlerThreads);
+    for (int fd : fds) ::close(fd);
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return f.server->clientCount() == 0; }));
+  }
+
+  // Slow handlers hold every worker: the next request waits in the queue and
+  // is answered once a worker frees; one more than the queue holds is
+  // answered "busy" at once (the loop still does everyone's I/O), and its
+  // keepalive connection stays usable.
+  void busyWorkersQueueThenRefuse() {
+    AdminServer::Options o;
+    o.handlerThreads = 2;
+    o.maxQueuedRequests = 1;
+    Fixture f(o);
+    std::mutex m;
+    std::condition_variable cv;
+    int inside = 0;
+    bool open = false;
+    f.server->addHandler("slow", "", {}, [&](std::string_view) {
+      std::unique_lock l(m);
+      ++inside;
+      cv.notify_all();
+      cv.wait(l, [&] { return open; });
+      return std::string(R"({"slow":true})");
+    });
+    std::vector<std::future<std::string>> slow;
+    for (int i = 0; i < 2; ++i)
+      slow.push_back(std::async(std::launch::async, [&] { return rtk::test::exchange(f.endpoint, R"({"request":"slow"})"); }));
+    {
+      std::unique_lock l(m);
+      CPPUNIT_ASSERT(cv.wait_for(l, 10s, [&] { return inside == 2; }));
+    }
+    auto waiting = std::async(std::launch::async, [&] { return rtk::test::exchange(f.endpoint, R"({"request":"getSelf"})"); });
+    CPPUNIT_ASSERT(rtk::test::eventually([&] { return f.server->queuedRequests() == 1; }));
+
+    int extra = rtk::test::connectTo(f.endpoint);
+    rtk::test::sendAll(extra, R"({"request":"getTun","keepalive":true})");
+    std::string refused = rtk::test::readUntil(extra, "}\n");
+    CPPUNIT_ASSERT_MESSAGE(refused, refused.find("\"error\": \"admin server busy: every handler worker is in use and the queue is full (1 waiting); try again later\"") != std::string::npos);
+    CPPUNIT_ASSERT(refused.find("\"request\": \"getTun\"") != std::string::npos);
+    // Nothing ran or was answered for the queued one meanwhile.
+    CPPUNIT_ASSERT(waiting.wait_for(0s) != std::future_status::ready);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), f.server->queuedRequests());
+
+    {
+      std::lock_guard l(m);
+      open = true;
+    }
+    cv.notify_all();
+    CPPUNIT_ASSERT(waiting.get().find("\"status\": \"success\"") != std::string::npos);
+    for (auto& s : slow) CPPUNIT_ASSERT(s.get().find("\"slow\": true") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(0), f.server->queuedRequests());
+    // The refused client kept its connection and is served now.
+    rtk::test::sendAll(extra, R"({"request":"getTun"})");
+    CPPUNIT_ASSERT(rtk::test::readUntil(extra, "}\n").find("\"enabled\": false") != std::string::npos);
+    ::close(extra);
+    CPPUNIT_ASSERT_EQUAL(2, inside);
   }
 };
 
