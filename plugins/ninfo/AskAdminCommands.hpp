@@ -9,7 +9,7 @@
 // `yggdrasilctl -json ask ...` re-indented; `ratatoskr ask` sends the same
 // request. Arguments arrive as strings (yggdrasilctl) or JSON numbers.
 //
-// An admin client's thread waits for the answer: at most `timeout`, by
+// An admin handler worker (rtk-admin-w-N) waits for the answer: at most `timeout`, by
 // default the plugin's own limits (MaxLookupTimeMs + MaxAskTimeMs + 5 s, or
 // 300 s when either is unlimited), so stopping the host never waits longer.
 // Thread-safety: handlers run on admin threads, concurrently.
