@@ -203,6 +203,29 @@ void NodeStack::input(core::Bytes packet) {
   if (netif_.input(p, &netif_) != ERR_OK) pbuf_free(p);
 }
 
+}  // namespace rtk::netstack::detail
+
+// lwIP hook (lwipopts.h), stack thread: a segment that consumes sequence
+// space below snd_nxt was sent before (lwIP 2.1 never moves snd_nxt back,
+// not even for a timeout), so it is a retransmission; it is counted for the
+// node whose address the connection is bound to.
+extern "C" void rtk_lwip_tcp_segment_out(const struct pbuf* p, const struct tcp_hdr* hdr, const struct tcp_pcb* pcb) {
+  // A reset from a listener arrives with the listening pcb cast to tcp_pcb:
+  // only the common fields (state) may be read before this check.
+  if (!pcb || pcb->state == LISTEN || pcb->state == CLOSED) return;
+  const bool consumesSequence = p->tot_len > TCPH_HDRLEN_BYTES(hdr) || (TCPH_FLAGS(hdr) & (TCP_SYN | TCP_FIN)) != 0;
+  if (!consumesSequence || !TCP_SEQ_LT(lwip_ntohl(hdr->seqno), pcb->snd_nxt)) return;
+  struct netif* n;
+  NETIF_FOREACH(n) {
+    if (ip6_addr_cmp(ip_2_ip6(&pcb->local_ip), netif_ip6_addr(n, 0))) {
+      static_cast<rtk::netstack::detail::NodeStack*>(n->state)->countTcpRetransmit();
+      return;
+    }
+  }
+}
+
+namespace rtk::netstack::detail {
+
 err_t NodeStack::netifInit(struct netif* netif) {
   auto* self = static_cast<NodeStack*>(netif->state);
   netif->name[0] = 'y';

@@ -167,8 +167,11 @@ class NetstackTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(total, t.receivedBytes);
     CPPUNIT_ASSERT(t.sent == t.received);
     CPPUNIT_ASSERT(n.pipe.dropped() > 0);
+    // The sender (b) recovered the lost data segments by sending them again.
+    const std::uint64_t retransmits = n.b->counters().tcpRetransmits;
+    CPPUNIT_ASSERT(retransmits > 0);
     std::cout << "\n  " << loss * 100 << "% loss: " << total / (1 << 20) << " MiB intact in " << t.seconds << " s, "
-              << n.pipe.dropped() << " packets dropped\n";
+              << n.pipe.dropped() << " packets dropped, " << retransmits << " TCP retransmits by the sender\n";
   }
 
   void testManyConcurrentConnections() {
