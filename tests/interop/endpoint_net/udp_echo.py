@@ -1,5 +1,6 @@
 # UDP helper for UdpPingTest, run with python3 inside the real node's namespace.
 #   udp_echo.py server <bind-address> <port>           echo every datagram back
+#       (prints "listening" once bound)
 #   udp_echo.py client <address> <port> <sizes-csv>    send each size (retrying
 #       up to 5 times, 1 s apart) and wait for its echo; prints one JSON line
 #       {"sent": n, "echoed": n, "bad": n, "retries": n, "missing": [sizes]}
@@ -10,6 +11,7 @@ def server(addr, port):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     s.bind((addr, port))
+    print("listening", flush=True)
     while True:
         data, peer = s.recvfrom(70000)
         s.sendto(data, peer)

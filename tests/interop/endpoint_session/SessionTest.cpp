@@ -159,6 +159,7 @@ class SessionTest : public CppUnit::TestFixture {
           std::to_string(d2) + " bytes/s to r); killing it");
     CPPUNIT_ASSERT(std::max(d1, d2) > 1000000);
     const auto killedAt = Clock::now();
+    const std::uint64_t seqAtKill = udpSent.load();
     transit.kill();
 
     // A key rotation under the running transfer: our send nonce is moved
@@ -187,6 +188,17 @@ class SessionTest : public CppUnit::TestFixture {
     const std::string u = readAll(udpLog);
     const auto counts = parseJsonObject(u.substr(u.rfind('{')), "udp_seq.py");
     trace("udp: sent " + std::to_string(udpSent.load()) + ", " + toJson(counts, 0));
+    const auto gaps = counts->getArray("gaps");
+    std::string gapText;
+    for (std::size_t i = 0; i < gaps->size(); ++i) {
+      const auto g = gaps->getArray(static_cast<unsigned>(i));
+      const auto first = static_cast<std::int64_t>(g->getElement<std::uint64_t>(0) - seqAtKill);
+      const auto last = static_cast<std::int64_t>(g->getElement<std::uint64_t>(1) - seqAtKill);
+      gapText += (gapText.empty() ? "" : ", ") + std::to_string(first) + ".." + std::to_string(last);
+    }
+    const std::uint64_t lost = udpSent.load() - counts->getValue<std::uint64_t>("distinct");
+    trace("udp: lost " + std::to_string(lost) + " of " + std::to_string(udpSent.load()) + "; missing sequence numbers, "
+          "relative to the one sent at the kill: " + gapText);
     CPPUNIT_ASSERT_EQUAL(0, counts->getValue<int>("duplicates"));
     CPPUNIT_ASSERT_EQUAL(0, counts->getValue<int>("corrupt"));
     CPPUNIT_ASSERT(counts->getValue<std::uint64_t>("distinct") > udpSent.load() / 2);

@@ -2,7 +2,9 @@
 #   udp_seq.py <bind-address> <port> <seconds-idle>
 # Each datagram is 8-byte big-endian sequence number + (seq & 0xff) repeated.
 # Exits after <seconds-idle> without datagrams (once at least one arrived) and
-# prints {"received": n, "distinct": n, "duplicates": n, "corrupt": n, "max_seq": n}.
+# prints {"received": n, "distinct": n, "duplicates": n, "corrupt": n, "max_seq": n,
+#         "gaps": [[first, last], ...]} where gaps are the missing sequence
+# numbers below max_seq, as inclusive ranges (the first 50).
 import json, socket, struct, sys
 
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
@@ -29,4 +31,13 @@ while True:
         dup += 1
     seen.add(seq)
     top = max(top, seq)
-print(json.dumps({"received": received, "distinct": len(seen), "duplicates": dup, "corrupt": bad, "max_seq": top}), flush=True)
+gaps, start = [], None
+for seq in range(top + 1):
+    if seq not in seen:
+        if start is None:
+            start = seq
+    elif start is not None:
+        gaps.append([start, seq - 1])
+        start = None
+print(json.dumps({"received": received, "distinct": len(seen), "duplicates": dup, "corrupt": bad, "max_seq": top,
+                  "gaps": gaps[:50]}), flush=True)
