@@ -17,7 +17,7 @@
 #include "Settings.hpp"
 #include "SettingsSchema.hpp"
 #include "config/ConfParser.hpp"
-#include "engine/Settings.hpp"
+#include "peermgr/Settings.hpp"
 #include "ratatoskr/error.hpp"
 #include "runtime/ConfigSchema.hpp"
 
