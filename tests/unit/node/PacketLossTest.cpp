@@ -26,7 +26,7 @@ namespace {
 // recovery on the first partial ACK and does not act on SACK, so with 64 KiB
 // segments and ~3 losses per 4 MiB window every loss after the first waits
 // for a retransmission timeout (≥ 200 ms). CI's budget cannot hold that, so
-// 5 % moves 64 MiB (~15 s); RTK_LOSS_TEST_FULL=1 in the environment moves
+// 5 % moves 64 MiB (15..20 s); RTK_LOSS_TEST_FULL=1 in the environment moves
 // 1 GiB at both rates. Under a sanitizer every copy in lwIP is instrumented
 // (CI's clang ASan tree, the TSan job): 64 MiB and 16 MiB, the same paths.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
