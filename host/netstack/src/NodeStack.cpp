@@ -35,6 +35,33 @@ void freeInbound(struct pbuf* p) {
   delete holder;
 }
 
+// lwIP 2.1's ip6_input reads the length byte of a hop-by-hop, routing or
+// destination options header before checking that the header is in the
+// packet (one byte past the buffer for a packet that ends right after its
+// next-header byte; found by fuzz_netstack_input). True when every such
+// header, up to the first other one, lies inside the payload length.
+bool extensionHeadersFit(const core::Bytes& packet) {
+  const std::size_t end = std::min(packet.size(), kIp6HeaderBytes + (std::size_t{packet[4]} << 8 | packet[5]));
+  std::size_t at = kIp6HeaderBytes;
+  std::uint8_t next = packet[6];
+  for (;;) {
+    switch (next) {
+      case 0:    // hop-by-hop options
+      case 43:   // routing
+      case 60: {  // destination options
+        if (at + 8 > end) return false;
+        const std::size_t length = 8 * (std::size_t{packet[at + 1]} + 1);
+        if (at + length > end) return false;
+        next = packet[at];
+        at += length;
+        break;
+      }
+      default:
+        return true;  // upper layer, fragment (lwIP checks it first) or none
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<NodeStack> NodeStack::create(core::ipv6::PacketInterface& packets, Log log) {
@@ -78,7 +105,8 @@ void NodeStack::start() {
   auto stack = stack_;
   auto nodeId = nodeId_;
   packets_.setPacketHandler([weak, stack, nodeId](core::Bytes packet) {
-    if (packet.size() < kIp6HeaderBytes || packet.size() > 0xFFFF || (packet[0] >> 4) != 6) {
+    if (packet.size() < kIp6HeaderBytes || packet.size() > 0xFFFF || (packet[0] >> 4) != 6 ||
+        !extensionHeadersFit(packet)) {
       if (auto node = weak.lock()) node->inputDrops_.fetch_add(1);
       return;
     }

@@ -115,6 +115,7 @@ class NetstackTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testAcceptDeadlineAndClose);
   CPPUNIT_TEST(testUdpEchoVariedSizes);
   CPPUNIT_TEST(testUdpOversize);
+  CPPUNIT_TEST(testTruncatedExtensionHeadersAreDropped);
   CPPUNIT_TEST(testUdpDial);
   CPPUNIT_TEST(testIcmpEcho);
   CPPUNIT_TEST(testChecksumsOnTheWire);
@@ -511,6 +512,44 @@ class NetstackTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(std::memcmp(r.data() + 24, testAddress(7).bytes.data(), 16) == 0);
     CPPUNIT_ASSERT(std::memcmp(r.data() + 44, req.data() + 44, 4 + 32) == 0);  // id, seq, payload
     CPPUNIT_ASSERT_EQUAL(std::uint16_t{0}, ip6UpperChecksum(r));
+  }
+
+  // lwIP reads an options header's length byte before checking that the
+  // header is in the packet; such packets are dropped before lwIP (the
+  // first one is fuzz_netstack_input's, which ASan caught reading past it).
+  void testTruncatedExtensionHeadersAreDropped() {
+    TwoNodes n;
+    auto packet = [](std::uint8_t nextHeader, std::size_t payload, std::uint16_t payloadLength) {
+      core::Bytes p(40 + payload, 0);
+      p[0] = 0x60;
+      p[4] = static_cast<std::uint8_t>(payloadLength >> 8);
+      p[5] = static_cast<std::uint8_t>(payloadLength);
+      p[6] = nextHeader;
+      p[7] = 64;
+      std::memcpy(p.data() + 8, testAddress(7).bytes.data(), 16);
+      std::memcpy(p.data() + 24, testAddress(1).bytes.data(), 16);
+      return p;
+    };
+    const std::uint64_t before = n.a->counters().inputDrops;
+    n.endA->inject(packet(0, 1, 0));    // hop-by-hop: one byte, payload length 0
+    n.endA->inject(packet(60, 4, 4));   // destination options shorter than 8 bytes
+    auto routing = packet(43, 8, 8);
+    routing[41] = 1;                    // says 16 bytes, 8 are there
+    n.endA->inject(routing);
+    CPPUNIT_ASSERT_EQUAL(before + 3, n.a->counters().inputDrops);
+    // A whole hop-by-hop header followed by nothing (next header 59) passes.
+    auto whole = packet(0, 8, 8);
+    whole[40] = 59;
+    n.endA->inject(whole);
+    CPPUNIT_ASSERT_EQUAL(before + 3, n.a->counters().inputDrops);
+    // The stack still answers.
+    auto server = n.a->listenPacket("udp", ":5600");
+    auto client = n.b->listenPacket("udp", ":0");
+    client->writeTo("x", 1, Endpoint{testAddress(1), 5600});
+    server->setReadDeadline(in(10000ms));
+    char buf[8];
+    Endpoint from;
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, server->readFrom(buf, sizeof buf, from));
   }
 
   void testChecksumsOnTheWire() {
