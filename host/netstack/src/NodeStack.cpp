@@ -35,12 +35,34 @@ void freeInbound(struct pbuf* p) {
   delete holder;
 }
 
-// lwIP 2.1's ip6_input reads the length byte of a hop-by-hop, routing or
-// destination options header before checking that the header is in the
-// packet (one byte past the buffer for a packet that ends right after its
-// next-header byte; found by fuzz_netstack_input). True when every such
-// header, up to the first other one, lies inside the payload length.
-bool extensionHeadersFit(const core::Bytes& packet) {
+// lwIP 2.1 reads past the end of some malformed packets before it checks
+// their lengths (found by fuzz_netstack_input under ASan): ip6_input reads
+// the length byte of a hop-by-hop, routing or destination options header
+// that is not in the packet, and tcp_parseopt the length byte of an option
+// whose kind is the header's last byte. Such packets are dropped here: true
+// when every extension header, up to the first other one, lies inside the
+// payload length and, for TCP, every option inside the TCP header. (The
+// inner headers of a reassembled fragmented packet are lwIP's alone.)
+bool tcpOptionsFit(const core::Bytes& packet, std::size_t at, std::size_t end) {
+  if (at + 20 > end) return true;  // lwIP drops a short TCP header itself
+  const std::size_t headerEnd = at + 4 * std::size_t{static_cast<std::uint8_t>(packet[at + 12] >> 4)};
+  if (headerEnd > end) return true;  // so is a header longer than the packet
+  for (std::size_t i = at + 20; i < headerEnd;) {
+    const std::uint8_t kind = packet[i];
+    if (kind == 0) return true;  // end of the option list
+    if (kind == 1) {             // no-operation
+      ++i;
+      continue;
+    }
+    if (i + 1 >= headerEnd) return false;
+    const std::size_t length = packet[i + 1];
+    if (length < 2 || i + length > headerEnd) return false;
+    i += length;
+  }
+  return true;
+}
+
+bool headersFit(const core::Bytes& packet) {
   const std::size_t end = std::min(packet.size(), kIp6HeaderBytes + (std::size_t{packet[4]} << 8 | packet[5]));
   std::size_t at = kIp6HeaderBytes;
   std::uint8_t next = packet[6];
@@ -56,8 +78,10 @@ bool extensionHeadersFit(const core::Bytes& packet) {
         at += length;
         break;
       }
+      case 6:
+        return tcpOptionsFit(packet, at, end);
       default:
-        return true;  // upper layer, fragment (lwIP checks it first) or none
+        return true;  // another upper layer, a fragment (lwIP checks it first) or none
     }
   }
 }
@@ -106,7 +130,7 @@ void NodeStack::start() {
   auto nodeId = nodeId_;
   packets_.setPacketHandler([weak, stack, nodeId](core::Bytes packet) {
     if (packet.size() < kIp6HeaderBytes || packet.size() > 0xFFFF || (packet[0] >> 4) != 6 ||
-        !extensionHeadersFit(packet)) {
+        !headersFit(packet)) {
       if (auto node = weak.lock()) node->inputDrops_.fetch_add(1);
       return;
     }

@@ -515,8 +515,9 @@ class NetstackTest : public CppUnit::TestFixture {
   }
 
   // lwIP reads an options header's length byte before checking that the
-  // header is in the packet; such packets are dropped before lwIP (the
-  // first one is fuzz_netstack_input's, which ASan caught reading past it).
+  // header is in the packet, and a TCP option's length byte past the TCP
+  // header; such packets are dropped before lwIP (the first one is
+  // fuzz_netstack_input's, which ASan caught reading past it).
   void testTruncatedExtensionHeadersAreDropped() {
     TwoNodes n;
     auto packet = [](std::uint8_t nextHeader, std::size_t payload, std::uint16_t payloadLength) {
@@ -537,11 +538,29 @@ class NetstackTest : public CppUnit::TestFixture {
     routing[41] = 1;                    // says 16 bytes, 8 are there
     n.endA->inject(routing);
     CPPUNIT_ASSERT_EQUAL(before + 3, n.a->counters().inputDrops);
+    // TCP whose last option kind (window scale) has no length byte in the
+    // header (fuzz_netstack_input's second find), and one whose length runs
+    // past the header.
+    auto tcp = packet(6, 24, 24);
+    tcp[40 + 12] = 0x60;  // 24-byte header: 4 bytes of options
+    tcp[60] = 1;
+    tcp[61] = 1;
+    tcp[62] = 1;
+    tcp[63] = 3;
+    n.endA->inject(tcp);
+    tcp[62] = 2;  // MSS, length 4 from offset 62: 2 bytes past the header
+    tcp[63] = 4;
+    n.endA->inject(tcp);
+    CPPUNIT_ASSERT_EQUAL(before + 5, n.a->counters().inputDrops);
+    tcp[60] = 2;  // MSS, whole: passes
+    tcp[61] = 4;
+    n.endA->inject(tcp);
+    CPPUNIT_ASSERT_EQUAL(before + 5, n.a->counters().inputDrops);
     // A whole hop-by-hop header followed by nothing (next header 59) passes.
     auto whole = packet(0, 8, 8);
     whole[40] = 59;
     n.endA->inject(whole);
-    CPPUNIT_ASSERT_EQUAL(before + 3, n.a->counters().inputDrops);
+    CPPUNIT_ASSERT_EQUAL(before + 5, n.a->counters().inputDrops);
     // The stack still answers.
     auto server = n.a->listenPacket("udp", ":5600");
     auto client = n.b->listenPacket("udp", ":0");
