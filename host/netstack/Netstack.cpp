@@ -58,6 +58,7 @@ Netstack::Counters Netstack::counters() const {
   c.inputDrops = node_->inputDrops() + node_->stack().inputDrops();
   c.outputDrops = node_->outputDrops();
   c.openSockets = node_->openObjects();
+  c.tcpRetransmits = node_->tcpRetransmits();
   return c;
 }
 

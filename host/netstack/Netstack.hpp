@@ -81,6 +81,7 @@ class Netstack {
     std::uint64_t inputDrops = 0;        // inbound packets not for us, malformed, or the stack's queue full
     std::uint64_t outputDrops = 0;       // outbound packets dropped: the node fell behind
     std::uint64_t openSockets = 0;       // connections, listeners and datagram sockets open now
+    std::uint64_t tcpRetransmits = 0;    // TCP segments sent again (timeouts, fast retransmits), since start
   };
   Counters counters() const;
 

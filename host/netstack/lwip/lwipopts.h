@@ -178,10 +178,15 @@ void *rtk_lwip_mem_calloc(size_t count, size_t size);
 /* ---- hooks ---------------------------------------------------------------
  * The output netif is chosen by the packet's source address, so each node in
  * the process sends through its own PacketInterface; random ISNs and ports
- * instead of lwIP's predictable counters. Implemented in LwipStack.cpp. */
+ * instead of lwIP's predictable counters. Implemented in LwipStack.cpp
+ * (the retransmit counter in NodeStack.cpp). */
 #define LWIP_HOOK_FILENAME              "rtk_lwip_hooks.h"
 #define LWIP_HOOK_IP6_ROUTE(src, dest)  rtk_lwip_ip6_route((src), (dest))
 #define LWIP_HOOK_TCP_ISN(lip, lport, rip, rport) rtk_lwip_tcp_isn((lip), (lport), (rip), (rport))
+/* Sees each TCP segment on its way out (adds no options): retransmissions
+ * are counted there, as lwIP 2.1 keeps no counter of its own for them. */
+#define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts) \
+  (rtk_lwip_tcp_segment_out((p), (hdr), (pcb)), (opts))
 #define LWIP_RAND()                     rtk_lwip_rand()
 
 /* The system's htons & co. (<arpa/inet.h>), see arch/cc.h. */

@@ -35,6 +35,57 @@ void freeInbound(struct pbuf* p) {
   delete holder;
 }
 
+// lwIP 2.1 reads past the end of some malformed packets before it checks
+// their lengths (found by fuzz_netstack_input under ASan): ip6_input reads
+// the length byte of a hop-by-hop, routing or destination options header
+// that is not in the packet, and tcp_parseopt the length byte of an option
+// whose kind is the header's last byte. Such packets are dropped here: true
+// when every extension header, up to the first other one, lies inside the
+// payload length and, for TCP, every option inside the TCP header. (The
+// inner headers of a reassembled fragmented packet are lwIP's alone.)
+bool tcpOptionsFit(const core::Bytes& packet, std::size_t at, std::size_t end) {
+  if (at + 20 > end) return true;  // lwIP drops a short TCP header itself
+  const std::size_t headerEnd = at + 4 * std::size_t{static_cast<std::uint8_t>(packet[at + 12] >> 4)};
+  if (headerEnd > end) return true;  // so is a header longer than the packet
+  for (std::size_t i = at + 20; i < headerEnd;) {
+    const std::uint8_t kind = packet[i];
+    if (kind == 0) return true;  // end of the option list
+    if (kind == 1) {             // no-operation
+      ++i;
+      continue;
+    }
+    if (i + 1 >= headerEnd) return false;
+    const std::size_t length = packet[i + 1];
+    if (length < 2 || i + length > headerEnd) return false;
+    i += length;
+  }
+  return true;
+}
+
+bool headersFit(const core::Bytes& packet) {
+  const std::size_t end = std::min(packet.size(), kIp6HeaderBytes + (std::size_t{packet[4]} << 8 | packet[5]));
+  std::size_t at = kIp6HeaderBytes;
+  std::uint8_t next = packet[6];
+  for (;;) {
+    switch (next) {
+      case 0:    // hop-by-hop options
+      case 43:   // routing
+      case 60: {  // destination options
+        if (at + 8 > end) return false;
+        const std::size_t length = 8 * (std::size_t{packet[at + 1]} + 1);
+        if (at + length > end) return false;
+        next = packet[at];
+        at += length;
+        break;
+      }
+      case 6:
+        return tcpOptionsFit(packet, at, end);
+      default:
+        return true;  // another upper layer, a fragment (lwIP checks it first) or none
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<NodeStack> NodeStack::create(core::ipv6::PacketInterface& packets, Log log) {
@@ -78,7 +129,8 @@ void NodeStack::start() {
   auto stack = stack_;
   auto nodeId = nodeId_;
   packets_.setPacketHandler([weak, stack, nodeId](core::Bytes packet) {
-    if (packet.size() < kIp6HeaderBytes || packet.size() > 0xFFFF || (packet[0] >> 4) != 6) {
+    if (packet.size() < kIp6HeaderBytes || packet.size() > 0xFFFF || (packet[0] >> 4) != 6 ||
+        !headersFit(packet)) {
       if (auto node = weak.lock()) node->inputDrops_.fetch_add(1);
       return;
     }
@@ -202,6 +254,29 @@ void NodeStack::input(core::Bytes packet) {
   }
   if (netif_.input(p, &netif_) != ERR_OK) pbuf_free(p);
 }
+
+}  // namespace rtk::netstack::detail
+
+// lwIP hook (lwipopts.h), stack thread: a segment that consumes sequence
+// space below snd_nxt was sent before (lwIP 2.1 never moves snd_nxt back,
+// not even for a timeout), so it is a retransmission; it is counted for the
+// node whose address the connection is bound to.
+extern "C" void rtk_lwip_tcp_segment_out(const struct pbuf* p, const struct tcp_hdr* hdr, const struct tcp_pcb* pcb) {
+  // A reset from a listener arrives with the listening pcb cast to tcp_pcb:
+  // only the common fields (state) may be read before this check.
+  if (!pcb || pcb->state == LISTEN || pcb->state == CLOSED) return;
+  const bool consumesSequence = p->tot_len > TCPH_HDRLEN_BYTES(hdr) || (TCPH_FLAGS(hdr) & (TCP_SYN | TCP_FIN)) != 0;
+  if (!consumesSequence || !TCP_SEQ_LT(lwip_ntohl(hdr->seqno), pcb->snd_nxt)) return;
+  struct netif* n;
+  NETIF_FOREACH(n) {
+    if (ip6_addr_cmp(ip_2_ip6(&pcb->local_ip), netif_ip6_addr(n, 0))) {
+      static_cast<rtk::netstack::detail::NodeStack*>(n->state)->countTcpRetransmit();
+      return;
+    }
+  }
+}
+
+namespace rtk::netstack::detail {
 
 err_t NodeStack::netifInit(struct netif* netif) {
   auto* self = static_cast<NodeStack*>(netif->state);

@@ -47,6 +47,9 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   // the way in because they were not for us or malformed.
   std::uint64_t outputDrops() const;
   std::uint64_t inputDrops() const { return inputDrops_.load(); }
+  // TCP segments this node's connections sent again (timeouts and fast
+  // retransmits), counted by the lwIP hook rtk_lwip_tcp_segment_out.
+  std::uint64_t tcpRetransmits() const { return tcpRetransmits_.load(std::memory_order_relaxed); }
   // Connections, listeners and datagram sockets open now.
   std::size_t openObjects() const { return openObjects_.load(std::memory_order_relaxed); }
 
@@ -57,6 +60,7 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   void add(std::shared_ptr<LiveObject> object);
   void remove(LiveObject* object);
   void input(core::Bytes packet);
+  void countTcpRetransmit() { tcpRetransmits_.fetch_add(1, std::memory_order_relaxed); }
   bool loopbackPending() const { return netifAdded_ && netif_.loop_first != nullptr; }
 
  private:
@@ -77,6 +81,7 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   std::atomic<bool> closed_{false};
   std::mutex closeMutex_;
   std::atomic<std::uint64_t> inputDrops_{0};
+  std::atomic<std::uint64_t> tcpRetransmits_{0};
   std::atomic<std::size_t> openObjects_{0};  // live_.size(), readable from any thread
 
   // Stack thread only.

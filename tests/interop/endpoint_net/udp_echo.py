@@ -1,14 +1,17 @@
 # UDP helper for UdpPingTest, run with python3 inside the real node's namespace.
 #   udp_echo.py server <bind-address> <port>           echo every datagram back
+#       (prints "listening" once bound)
 #   udp_echo.py client <address> <port> <sizes-csv>    send each size (retrying
 #       up to 5 times, 1 s apart) and wait for its echo; prints one JSON line
-#       {"sent": n, "echoed": n, "bad": n, "missing": [sizes]}
+#       {"sent": n, "echoed": n, "bad": n, "retries": n, "missing": [sizes]}
+#       where "retries" counts every send after a datagram's first.
 import json, socket, struct, sys
 
 def server(addr, port):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     s.bind((addr, port))
+    print("listening", flush=True)
     while True:
         data, peer = s.recvfrom(70000)
         s.sendto(data, peer)
@@ -21,11 +24,13 @@ def payload(seq, size):
 def client(addr, port, sizes):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.settimeout(1.0)
-    echoed, bad, missing = 0, 0, []
+    echoed, bad, retries, missing = 0, 0, 0, []
     for seq, size in enumerate(sizes):
         want = payload(seq, size)
         got = False
-        for _ in range(5):
+        for attempt in range(5):
+            if attempt > 0:
+                retries += 1
             s.sendto(want, (addr, port))
             try:
                 while True:
@@ -43,7 +48,8 @@ def client(addr, port, sizes):
             echoed += 1
         else:
             missing.append(size)
-    print(json.dumps({"sent": len(sizes), "echoed": echoed, "bad": bad, "missing": missing}), flush=True)
+    print(json.dumps({"sent": len(sizes), "echoed": echoed, "bad": bad, "retries": retries,
+                      "missing": missing}), flush=True)
 
 if __name__ == "__main__":
     if sys.argv[1] == "server":

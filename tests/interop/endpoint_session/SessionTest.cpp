@@ -41,6 +41,25 @@ namespace {
 
 constexpr std::uint64_t kStreamBytes = 400ull * 1000 * 1000;
 
+// UDP loss allowed, in datagrams (one every ~1.07 ms, ~10 000 in a run).
+// Measured on a loaded 2-core machine (7 runs, 9 755..11 779 sent, 12..1 746
+// lost): losses come in bursts after the kill only — the datagrams in
+// flight through the killed transit and the 0..1.3 s until the route moves
+// (8..1 276 lost, from ~60 sent before the kill on), then up to two more
+// bursts of up to ~900 within ~4 s while the tree and the rotated keys
+// settle — plus a few strays under the TCP stream's load (0..14 per run).
+// So: before the kill (more than kLossLeadDatagrams ahead of it) and once
+// settled (kSettledAfterDatagrams after it, ~5.3 s) at most kMaxSteadyLoss
+// each (of ~3 000 before, 2 000..6 000 after): a stack that loses 1 % of
+// its traffic fails there. In all at most kMaxTotalLoss (~3.2 s of traffic,
+// 1.7x the worst run): a route change or key rotation that loses traffic
+// for seconds fails there. The old allowance was half of everything sent.
+constexpr std::int64_t kLossLeadDatagrams = 200;
+constexpr std::int64_t kSettledAfterDatagrams = 5000;
+constexpr std::uint64_t kMaxSteadyLoss = 30;
+constexpr std::uint64_t kMaxTotalLoss = 3000;
+constexpr std::size_t kMaxGapsListed = 1000;  // udp_seq.py lists at most this many gaps
+
 std::uint64_t sentBytesTo(const RealNode& transit, const std::string& key) {
   const auto peers = transit.ctl().getPeers()->getArray("peers");
   std::uint64_t total = 0;
@@ -101,7 +120,8 @@ class SessionTest : public CppUnit::TestFixture {
     Subprocess udpSink = r.spawn({"python3", std::string(RTK_ENDPOINT_SOURCE_DIR) + "/udp_seq.py", real.address(),
                                   "9200", "5"},
                                  udpLog.string());
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // Datagrams sent before the counter is bound would count as losses.
+    waitUntil("udp_seq.py listening", 15000, [&] { return readAll(udpLog).rfind("listening", 0) == 0; });
 
     std::atomic<bool> stopUdp{false};
     std::atomic<std::uint64_t> udpSent{0};
@@ -159,6 +179,7 @@ class SessionTest : public CppUnit::TestFixture {
           std::to_string(d2) + " bytes/s to r); killing it");
     CPPUNIT_ASSERT(std::max(d1, d2) > 1000000);
     const auto killedAt = Clock::now();
+    const std::uint64_t seqAtKill = udpSent.load();
     transit.kill();
 
     // A key rotation under the running transfer: our send nonce is moved
@@ -187,9 +208,37 @@ class SessionTest : public CppUnit::TestFixture {
     const std::string u = readAll(udpLog);
     const auto counts = parseJsonObject(u.substr(u.rfind('{')), "udp_seq.py");
     trace("udp: sent " + std::to_string(udpSent.load()) + ", " + toJson(counts, 0));
+    // Losses by when they were sent, relative to the kill (one datagram is
+    // ~1.07 ms). The tail after the last one received counts as late.
+    const auto gaps = counts->getArray("gaps");
+    const std::uint64_t sentTotal = udpSent.load();
+    const std::uint64_t maxSeq = counts->getValue<std::uint64_t>("max_seq");
+    std::string gapText;
+    std::uint64_t lostBefore = 0, lostAfterSettling = sentTotal - 1 - maxSeq;
+    auto tally = [&](std::int64_t first, std::int64_t last) {
+      for (std::int64_t seq = first; seq <= last; ++seq) {
+        if (seq < -kLossLeadDatagrams) ++lostBefore;
+        if (seq >= kSettledAfterDatagrams) ++lostAfterSettling;
+      }
+    };
+    for (std::size_t i = 0; i < gaps->size(); ++i) {
+      const auto g = gaps->getArray(static_cast<unsigned>(i));
+      const auto first = static_cast<std::int64_t>(g->getElement<std::uint64_t>(0) - seqAtKill);
+      const auto last = static_cast<std::int64_t>(g->getElement<std::uint64_t>(1) - seqAtKill);
+      gapText += (gapText.empty() ? "" : ", ") + std::to_string(first) + ".." + std::to_string(last);
+      tally(first, last);
+    }
+    const std::uint64_t lost = sentTotal - counts->getValue<std::uint64_t>("distinct");
+    trace("udp: lost " + std::to_string(lost) + " of " + std::to_string(sentTotal) + " (" +
+          std::to_string(lostBefore) + " before the kill, " + std::to_string(lostAfterSettling) +
+          " after the route settled); missing sequence numbers, relative to the one sent at the kill: " + gapText);
     CPPUNIT_ASSERT_EQUAL(0, counts->getValue<int>("duplicates"));
     CPPUNIT_ASSERT_EQUAL(0, counts->getValue<int>("corrupt"));
-    CPPUNIT_ASSERT(counts->getValue<std::uint64_t>("distinct") > udpSent.load() / 2);
+    CPPUNIT_ASSERT_MESSAGE("more gaps than udp_seq.py lists: steady loss", gaps->size() < kMaxGapsListed);
+    CPPUNIT_ASSERT_MESSAGE("lost before the kill: " + std::to_string(lostBefore), lostBefore <= kMaxSteadyLoss);
+    CPPUNIT_ASSERT_MESSAGE("lost after the route settled: " + std::to_string(lostAfterSettling),
+                           lostAfterSettling <= kMaxSteadyLoss);
+    CPPUNIT_ASSERT_MESSAGE("lost in all: " + std::to_string(lost), lost <= kMaxTotalLoss);
 
     // Our keys rotated while the transfer ran, and the real node kept accepting our traffic.
     CPPUNIT_ASSERT(before.has_value() && mid.has_value() && after.has_value());
