@@ -84,7 +84,6 @@ std::string readFile(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Counts threads named rtk-probe-* in `pid`, every few ms, keeping the most seen.
 // Probe dials in flight, seen from outside the plugin: our host's TCP
 // sockets connecting to the dead candidates' port (SYN_SENT in
 // /proc/<pid>/net/tcp6, which lists the sockets of the host's namespace).
