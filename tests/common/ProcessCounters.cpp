@@ -24,14 +24,14 @@ std::size_t entries(const std::string& dir) {
 
 std::size_t threadCount(pid_t pid) { return entries(procDir(pid, "task")); }
 
-std::size_t settledThreadCount() {
+std::size_t settledThreadCount(pid_t pid) {
   using namespace std::chrono;
   const auto give_up = steady_clock::now() + seconds(5);
-  std::size_t last = threadCount();
+  std::size_t last = threadCount(pid);
   auto stableSince = steady_clock::now();
   while (steady_clock::now() < give_up) {
     std::this_thread::sleep_for(milliseconds(10));
-    std::size_t now = threadCount();
+    std::size_t now = threadCount(pid);
     if (now != last) {
       last = now;
       stableSince = steady_clock::now();

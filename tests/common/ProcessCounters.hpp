@@ -15,10 +15,10 @@ namespace rtk::test {
 
 // Entries of /proc/<pid>/task; 0 when the process is gone.
 std::size_t threadCount(pid_t pid = ::getpid());
-// This process's thread count once it has stayed the same for 100 ms (at
-// most 5 s): a thread joined just before may still be listed for a moment,
-// which would inflate a "before" figure that a test compares against.
-std::size_t settledThreadCount();
+// A process's thread count once it has stayed the same for 100 ms (at most
+// 5 s): a thread joined just before may still be listed for a moment, which
+// would inflate a "before" figure that a test compares against.
+std::size_t settledThreadCount(pid_t pid = ::getpid());
 // Entries of /proc/<pid>/fd (for this process, including the one the count
 // itself holds open while it reads); 0 when the process is gone.
 std::size_t fdCount(pid_t pid = ::getpid());

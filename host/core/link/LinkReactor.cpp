@@ -136,8 +136,10 @@ class LinkReactor::Loop {
       const auto now = Pollable::Clock::now();
       while (!timers_.empty() && timers_.begin()->first <= now) {
         const std::uint64_t id = timers_.begin()->second;
-        timers_.erase(timers_.begin());
-        if (auto it = entries_.find(id); it != entries_.end()) it->second.deadline = Pollable::Clock::time_point::max();
+        if (auto it = entries_.find(id); it != entries_.end())
+          setDeadline(id, it->second, Pollable::Clock::time_point::max());
+        else
+          timers_.erase(timers_.begin());
         drive(id, 0);
       }
     }
@@ -152,7 +154,7 @@ class LinkReactor::Loop {
     Pollable::Interest in = e.pollable->drive(events);
     if (in.finished) {
       unwatch(e);
-      if (e.deadline != Pollable::Clock::time_point::max()) timers_.erase({e.deadline, id});
+      setDeadline(id, e, Pollable::Clock::time_point::max());
       entries_.erase(it);
       live_.fetch_sub(1);
       return;
@@ -181,12 +183,16 @@ class LinkReactor::Loop {
       ::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, e.fd, &ev);
       e.events = ev.events;
     }
-    if (in.deadline != e.deadline) {
-      if (e.deadline != Pollable::Clock::time_point::max()) timers_.erase({e.deadline, id});
-      e.deadline = in.deadline;
-      if (e.deadline != Pollable::Clock::time_point::max()) timers_.emplace(e.deadline, id);
-    }
+    setDeadline(id, e, in.deadline);
     if (in.again) again_.push_back(id);
+  }
+
+  // Moves the entry's one place in timers_ (none for time_point::max()).
+  void setDeadline(std::uint64_t id, Entry& e, Pollable::Clock::time_point deadline) {
+    if (deadline == e.deadline) return;
+    if (e.deadline != Pollable::Clock::time_point::max()) timers_.erase({e.deadline, id});
+    e.deadline = deadline;
+    if (deadline != Pollable::Clock::time_point::max()) timers_.emplace(deadline, id);
   }
 
   void unwatch(Entry& e) {

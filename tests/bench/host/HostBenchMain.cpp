@@ -10,6 +10,7 @@
 // Prints one table per figure with the ratio ours/real. Needs root. Not a
 // test: it asserts nothing; numbers only.
 #include "HostFigures.hpp"
+#include "LinkCrowd.hpp"
 
 #include <ratatoskr/error.hpp>
 
@@ -57,10 +58,9 @@ void addMemory(std::vector<Line>& lines, const std::string& when, const ProcMemo
 // Raises the soft open-files limit to the hard one; returns how many links
 // fit (a descriptor each, with room for the rest of the process).
 int linksThatFit(int asked) {
+  interop::links::raiseFileLimit();
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return asked;
-  limit.rlim_cur = limit.rlim_max;
-  ::setrlimit(RLIMIT_NOFILE, &limit);
   const rlim_t room = limit.rlim_max > 256 ? limit.rlim_max - 256 : 0;
   if (static_cast<rlim_t>(asked) > room) {
     std::fprintf(stderr, "rtk_bench_host: --links %d does not fit the open-files limit %llu: using %llu\n", asked,

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "NetnsScope.hpp"
+#include "common/ProcessCounters.hpp"
 
 using namespace rtk::interop;
 using namespace rtk::interop::links;
@@ -38,23 +39,7 @@ constexpr std::size_t kLinksAtOnce = 8;
 // crowd fills the per-source handshake cap of its own address.
 constexpr const char* kLinkSourceSuffix = "::77";
 
-// Our thread count once it has stopped changing for a moment.
-int settledThreads(pid_t pid) {
-  int last = ProcStats::read(pid).threads;
-  for (int stable = 0, i = 0; stable < 5 && i < 100; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(40));
-    int now = ProcStats::read(pid).threads;
-    stable = now == last ? stable + 1 : 0;
-    last = now;
-  }
-  return last;
-}
-
-std::size_t upPeers(const Node& node) {
-  std::size_t n = 0;
-  for (const auto& row : peerRows(node)) n += row.up ? 1 : 0;
-  return n;
-}
+std::size_t upPeers(const Node& node) { return node.ctl().upPeerKeys().size(); }
 
 const VethEnd& endIn(const VethLink& veth, const Netns& netns) {
   return veth.a().netns == netns.name() ? veth.a() : veth.b();
@@ -83,7 +68,7 @@ class ScaleTest : public CppUnit::TestFixture {
     topo.netns(2).check({"ip", "-6", "addr", "add", linkSource + "/64", "dev", crowdEnd.ifName, "nodad"}, 10000);
     const int port = std::stoi(ours.spec().listen.at(0).substr(ours.spec().listen.at(0).rfind(':') + 1));
 
-    const int threadsBefore = settledThreads(ours.pid());
+    const int threadsBefore = static_cast<int>(rtk::test::settledThreadCount(ours.pid()));
     const ProcStats before = ProcStats::read(ours.pid());
     trace("ours before the crowd: " + before.describe());
 
@@ -104,8 +89,8 @@ class ScaleTest : public CppUnit::TestFixture {
       allUp = upPeers(ours) >= kLinks + 2;
       if (!allUp) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    const int threadsHeld = ProcStats::read(ours.pid()).threads;
     const ProcStats held = ProcStats::read(ours.pid());
+    const int threadsHeld = held.threads;
     trace("ours holding the crowd: " + held.describe());
     CPPUNIT_ASSERT_MESSAGE("our getPeers lists the 200 links and the 2 real peers up: " + topo.snapshot(), allUp);
     const PingResult ping = ping6(topo.netns(0), topo.node(2).address(), PingOptions{20, 15000, 0.1, 56});
