@@ -56,7 +56,6 @@ std::vector<NodeCounter> nodeCounters(core::node::Core& core, netstack::Netstack
 
   auto n = stack.counters();
   addCounter(out, "netstack_packets_dropped_total", "inbound", drops, n.inputDrops);
-  addCounter(out, "netstack_packets_dropped_total", "outbound_queue_full", drops, n.outputDrops);
   addCounter(out, "netstack_open_sockets", "", "TCP connections, listeners and UDP sockets open in the netstack",
              n.openSockets, true);
   if (multicast) {

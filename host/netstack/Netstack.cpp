@@ -56,7 +56,6 @@ std::uint64_t Netstack::mtu() const { return node_->mtu(); }
 Netstack::Counters Netstack::counters() const {
   Counters c;
   c.inputDrops = node_->inputDrops() + node_->stack().inputDrops();
-  c.outputDrops = node_->outputDrops();
   c.openSockets = node_->openObjects();
   c.tcpRetransmits = node_->tcpRetransmits();
   return c;

@@ -15,10 +15,10 @@
 // is closed; creating a Netstack after that starts it again.
 //
 // Threads: every method may be called from any thread, concurrently, except
-// from the rtk-netstack thread itself (PacketInterface callbacks never run
-// there). Each node also gets a sender thread, "rtk-netstack-tx", which hands
-// batches of outgoing packets to PacketInterface::writePacket — never from
-// inside lwIP, so the core may encrypt or do I/O in writePacket at leisure.
+// from the rtk-netstack thread itself (the PacketInterface's packet handler
+// never runs there). Outgoing packets go to PacketInterface::writePacket from
+// inside lwIP, on rtk-netstack: as that interface promises, writePacket must
+// not block (the core's queues the packet for its session thread).
 //
 // Errors (rtk::Error):
 //   InvalidArgument  bad network name or address ("tcp", "[200:…]:80", ...)
@@ -79,7 +79,6 @@ class Netstack {
   // For monitoring; any thread.
   struct Counters {
     std::uint64_t inputDrops = 0;        // inbound packets not for us, malformed, or the stack's queue full
-    std::uint64_t outputDrops = 0;       // outbound packets dropped: the node fell behind
     std::uint64_t openSockets = 0;       // connections, listeners and datagram sockets open now
     std::uint64_t tcpRetransmits = 0;    // TCP segments sent again (timeouts, fast retransmits), since start
   };

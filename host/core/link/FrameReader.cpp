@@ -26,9 +26,10 @@ void FrameReader::appendUvarint(Bytes& out, std::uint64_t value) {
   out.push_back(static_cast<std::uint8_t>(value));
 }
 
-std::size_t FrameReader::parse(ByteView data, const FrameHandler& onFrame) {
+std::size_t FrameReader::parse(ByteView data, const FrameHandler& onFrame, const FrameGate* gate) {
   std::size_t used = 0;
   while (used < data.size()) {
+    if (gate && !(*gate)()) break;
     auto len = readUvarint(data.subspan(used));
     if (!len) break;
     if (len->value == 0) throw Error(Errc::Protocol, "frame: empty message");
@@ -43,15 +44,19 @@ std::size_t FrameReader::parse(ByteView data, const FrameHandler& onFrame) {
   return used;
 }
 
-void FrameReader::feed(ByteView in, const FrameHandler& onFrame) {
+void FrameReader::feed(ByteView in, const FrameHandler& onFrame) { feed(in, onFrame, nullptr); }
+
+void FrameReader::feed(ByteView in, const FrameHandler& onFrame, const FrameGate& gate) { feed(in, onFrame, &gate); }
+
+void FrameReader::feed(ByteView in, const FrameHandler& onFrame, const FrameGate* gate) {
   if (buffer_.empty()) {
     // Fast path: frames straight from the caller's buffer, only the tail kept.
-    std::size_t used = parse(in, onFrame);
+    std::size_t used = parse(in, onFrame, gate);
     buffer_.assign(in.begin() + static_cast<std::ptrdiff_t>(used), in.end());
     return;
   }
   buffer_.insert(buffer_.end(), in.begin(), in.end());
-  std::size_t used = parse(buffer_, onFrame);
+  std::size_t used = parse(buffer_, onFrame, gate);
   buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(used));
 }
 

@@ -21,6 +21,8 @@ namespace rtk::core::link {
 class FrameReader {
  public:
   using FrameHandler = std::function<void(ByteView frame)>;
+  // Asked before each frame: false holds that frame and the rest back.
+  using FrameGate = std::function<bool()>;
 
   explicit FrameReader(std::uint64_t maxFrameBytes = wire::kMaxMessageSize) : maxFrameBytes_(maxFrameBytes) {}
 
@@ -28,6 +30,9 @@ class FrameReader {
   // first, length prefix removed). The view is valid only during the call.
   // A frame completed by earlier bytes is delivered before later ones.
   void feed(ByteView in, const FrameHandler& onFrame);
+  // As feed, but stops before a frame when `gate` says no, keeping it and
+  // everything after it buffered; feed({}, ...) later delivers them.
+  void feed(ByteView in, const FrameHandler& onFrame, const FrameGate& gate);
 
   // Bytes held back waiting for the rest of a frame.
   std::size_t buffered() const { return buffer_.size(); }
@@ -47,8 +52,9 @@ class FrameReader {
   static void forEachFrameType(ByteView prefixed, const std::function<void(std::uint8_t type)>& onType);
 
  private:
+  void feed(ByteView in, const FrameHandler& onFrame, const FrameGate* gate);
   // Parses frames from `data`; returns the number of bytes consumed.
-  std::size_t parse(ByteView data, const FrameHandler& onFrame);
+  std::size_t parse(ByteView data, const FrameHandler& onFrame, const FrameGate* gate);
 
   std::uint64_t maxFrameBytes_;
   Bytes buffer_;

@@ -101,6 +101,8 @@ void Link::wakeWriter() {
   if (!wakePending_.exchange(true)) env_->reactor->poke(slot_);
 }
 
+void Link::wakeReader() { env_->reactor->poke(slot_); }
+
 Link::Snapshot Link::snapshot() const {
   std::lock_guard lock(mutex_);
   return snapshot_;
@@ -302,18 +304,18 @@ std::unique_ptr<Stream> Link::clientStack(UniqueFd socket) const {
     case LinkScheme::Unix:
       return s;
     case LinkScheme::Tls:
-      return std::make_unique<TlsStream>(std::move(s), env_->tls->newClient(o.tlsSni));
+      return std::make_unique<TlsStream>(std::move(s), env_->tls->get().newClient(o.tlsSni));
     case LinkScheme::Ws:
       return WsStream::client(std::move(s), hostHeader(), uri_.path());
     case LinkScheme::Wss:
-      return WsStream::client(std::make_unique<TlsStream>(std::move(s), env_->tls->newClient(o.tlsSni)), hostHeader(),
+      return WsStream::client(std::make_unique<TlsStream>(std::move(s), env_->tls->get().newClient(o.tlsSni)), hostHeader(),
                               uri_.path());
     case LinkScheme::Socks:
     case LinkScheme::SocksTls: {
       s = std::make_unique<SocksStream>(std::move(s), uri_.targetHost(), uri_.targetPort(), uri_.proxyUser(),
                                         uri_.proxyPassword());
       if (uri_.scheme() == LinkScheme::Socks) return s;
-      return std::make_unique<TlsStream>(std::move(s), env_->tls->newClient(o.tlsSni));
+      return std::make_unique<TlsStream>(std::move(s), env_->tls->get().newClient(o.tlsSni));
     }
     case LinkScheme::Quic:
       break;
@@ -328,11 +330,11 @@ std::unique_ptr<Stream> Link::serverStack(UniqueFd socket) const {
     case LinkScheme::Unix:
       return s;
     case LinkScheme::Tls:
-      return std::make_unique<TlsStream>(std::move(s), env_->tls->newServer());
+      return std::make_unique<TlsStream>(std::move(s), env_->tls->get().newServer());
     case LinkScheme::Ws:
       return WsStream::server(std::move(s));
     case LinkScheme::Wss:
-      return WsStream::server(std::make_unique<TlsStream>(std::move(s), env_->tls->newServer()));
+      return WsStream::server(std::make_unique<TlsStream>(std::move(s), env_->tls->get().newServer()));
     default:
       break;
   }
@@ -426,7 +428,7 @@ bool Link::completeHandshake() {
   if (onUp_) onUp_(shared_from_this());
   monitor_.emplace(env_->timing.keepAliveDelay, env_->timing.peerTimeout);
   frameTime_ = Clock::now();
-  reader_.feed(early, [this](ByteView frame) { onFrame(frame); });
+  reader_.feed(early, [this](ByteView frame) { onFrame(frame); }, [this] { return endpoint_->acceptsFrames(); });
   return true;
 }
 
@@ -494,11 +496,21 @@ Pollable::Interest Link::frames() {
   if (writeWait == IoWait::None) writeWait = stream.flush().wait;
 
   // Reads, up to a budget so a fast sender cannot starve our writes or the
-  // other links of this thread.
+  // other links of this thread, and only while the router takes our frames:
+  // when it is behind, this link reads nothing more (the sender feels TCP
+  // backpressure) until the router wakes it (wakeReader).
   IoWait readWait = IoWait::None;
+  bool paused = false;
   std::size_t budget = kReadBudgetBytes;
   const auto buffer = threadReadBuffer();
+  const FrameReader::FrameHandler handle = [this](ByteView frame) { onFrame(frame); };
+  const FrameReader::FrameGate gate = [this] { return endpoint_->acceptsFrames(); };
+  if (reader_.buffered() > 0) reader_.feed({}, handle, gate);  // frames held back last time
   while (budget > 0) {
+    if (!endpoint_->acceptsFrames()) {
+      paused = true;
+      break;
+    }
     IoResult r = stream.read(buffer);
     if (r.eof) throw Error(Errc::Reset, "remote side closed the connection");
     if (r.wait != IoWait::None) {
@@ -507,13 +519,13 @@ Pollable::Interest Link::frames() {
     }
     rxBytes_ += r.bytes;
     frameTime_ = Clock::now();
-    reader_.feed(ByteView(buffer.data(), r.bytes), [this](ByteView frame) { onFrame(frame); });
+    reader_.feed(ByteView(buffer.data(), r.bytes), handle, gate);
     budget -= std::min(budget, r.bytes);
   }
 
   Interest in = waitOn(stream.fd(), readWait, writeWait);
   in.deadline = monitor.nextDeadline().value_or(Clock::time_point::max());
-  if (readWait == IoWait::None) {
+  if (readWait == IoWait::None && !paused) {
     in.again = true;  // budget used up: more is waiting
     in.readable = true;
   }

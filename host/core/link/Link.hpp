@@ -46,7 +46,7 @@
 #include "core/link/Resolver.hpp"
 #include "core/link/SocketAddress.hpp"
 #include "core/link/Stream.hpp"
-#include "core/link/TlsContext.hpp"
+#include "core/link/LazyTlsContext.hpp"
 #include "core/link/UniqueFd.hpp"
 #include "core/router/PeerPorts.hpp"
 #include "ratatoskr/error.hpp"
@@ -59,7 +59,7 @@ struct LinkEnvironment {
   crypto::SigningKey key;
   std::vector<PublicKey> allowedPublicKeys;  // empty: every inbound key allowed
   router::PeerRegistry* registry = nullptr;
-  std::shared_ptr<const TlsContext> tls;
+  std::shared_ptr<const LazyTlsContext> tls;  // made by the first tls, wss or sockstls link
   rtk::Log log;  // subsystem "links"
   LinkTiming timing;
   LinkReactor* reactor = nullptr;  // drives every link; outlives them
@@ -112,6 +112,7 @@ class Link : public router::PeerTransport, public Pollable, public std::enable_s
 
   // router::PeerTransport
   void wakeWriter() override;
+  void wakeReader() override;
   void closeTransport(const std::string& reason) override { close(reason); }
 
   std::uint64_t id() const { return id_; }

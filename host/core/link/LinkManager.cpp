@@ -7,7 +7,7 @@
 #include <system_error>
 #include <thread>
 
-#include "core/link/TlsContext.hpp"
+#include "core/link/LazyTlsContext.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::link {
@@ -56,7 +56,7 @@ LinkManager::LinkManager(LinkManagerSettings settings, router::PeerRegistry& reg
   env_->key = settings.key;
   env_->allowedPublicKeys = std::move(settings.allowedPublicKeys);
   env_->registry = &registry;
-  env_->tls = std::make_shared<const TlsContext>(settings.key);
+  env_->tls = std::make_shared<const LazyTlsContext>(settings.key);
   env_->log = settings.log;
   env_->timing = settings.timing;
   env_->reactor = reactor_.get();

@@ -20,7 +20,7 @@ Peer::Peer(Router* router, std::shared_ptr<EventLoop> loop, std::shared_ptr<cons
       log_(config.log),
       name_("peer " + params.key.hex().substr(0, 16) + " port " + std::to_string(params.port)),
       transport_(std::move(transport)),
-      inbox_(config.limits.maxInboxFrames),
+      inbox_(2 * config.limits.maxInboxFrames),
       sigReqSentNs_(nowNs()) {}
 
 std::int64_t Peer::nowNs() {
@@ -100,12 +100,30 @@ void Peer::answerSigReq(const wire::SigReq& req) {
 }
 
 void Peer::deliver(Inbound message) {
-  // Waits while the inbox is full; Dropped once removed or stopping (the link is going away).
+  // Never waits for a link that asked acceptsFrames() first; Dropped once
+  // removed or stopping (the link is going away).
   if (inbox_.pushWaiting(std::move(message)) != QueuePush::QueuedFirst) return;
   loop_->post([router = router_, self = shared_from_this()] { router->drainInbox(self); });
 }
 
-void Peer::takeInbox(std::vector<Inbound>& batch) { inbox_.drainInto(batch); }
+bool Peer::acceptsFrames() {
+  if (inbox_.queuedCost() < limits_.maxInboxFrames) return true;
+  // Say "paused" before looking again: either takeInbox sees the flag and
+  // wakes the reader, or this second look sees the drained inbox.
+  readerPaused_.store(true);
+  return inbox_.queuedCost() < limits_.maxInboxFrames;
+}
+
+void Peer::takeInbox(std::vector<Inbound>& batch) {
+  inbox_.drainInto(batch);
+  if (!readerPaused_.exchange(false)) return;
+  std::shared_ptr<PeerTransport> transport;
+  {
+    std::lock_guard lock(outMutex_);
+    transport = transport_;
+  }
+  if (transport) transport->wakeReader();
+}
 
 void Peer::wake(std::unique_lock<std::mutex>& lock) {
   if (wakePending_) return;

@@ -6,9 +6,10 @@
 // and announce signatures, the announce port-0 rule), answers a sigreq
 // itself (the answer needs only this link's port and our key), and hands
 // everything else to the router in batches: frames collect in an inbox and
-// one task drains it on the router thread. A full inbox blocks the link
-// thread until the router catches up — TCP backpressure, as ironwood's
-// actors give.
+// one task drains it on the router thread. While the inbox is full the link
+// reads no more (acceptsFrames) until the router takes the batch and wakes
+// its reader — TCP backpressure, as ironwood's actors give, without
+// blocking a reactor thread that serves other links too.
 //
 // Outbound: two queues, both taken by takeOutbound() on the link's reactor thread.
 //   direct — sigreq, sigres, announce, bloom: pre-encoded frames in FIFO
@@ -74,6 +75,7 @@ class Peer final : public PeerEndpoint, public std::enable_shared_from_this<Peer
 
   // ---- PeerEndpoint (link's reactor thread) ----
   void handleFrame(ByteView frame) override;
+  bool acceptsFrames() override;
   std::size_t takeOutbound(Bytes& out, std::size_t maxBytes) override;
   PeerEndpointInfo info() const override;
 
@@ -88,11 +90,11 @@ class Peer final : public PeerEndpoint, public std::enable_shared_from_this<Peer
   // A complete frame (length prefix included) for the direct queue.
   void sendDirectFrame(wire::PacketType type, Bytes frame);
   void sendQueued(QueuedPacket packet);
-  // Replaces `batch` with the pending inbox and lets blocked link's reactor threads
-  // continue.
+  // Replaces `batch` with the pending inbox and wakes the link's reader if
+  // acceptsFrames() turned it away.
   void takeInbox(std::vector<Inbound>& batch);
-  // Removed from the router: drop queues, forget the transport, release
-  // blocked link's reactor threads. Idempotent.
+  // Removed from the router: drop queues, forget the transport, release a
+  // caller waiting in handleFrame. Idempotent.
   void detach();
   // The router gave up on the link (or stopped).
   void close(const std::string& reason);
@@ -140,9 +142,11 @@ class Peer final : public PeerEndpoint, public std::enable_shared_from_this<Peer
   bool wakePending_ = true;  // addPeer wakes the transport once it has returned the endpoint
   bool detached_ = false;
 
-  // Inbound frames for the router, at most limits.maxInboxFrames; a full
-  // inbox blocks the link's reactor thread (pushWaiting).
+  // Inbound frames for the router. The link asks acceptsFrames() before each
+  // frame, so it stops at limits.maxInboxFrames; the queue's budget is twice
+  // that, where a caller that does not ask waits (pushWaiting).
   BoundedQueue<Inbound> inbox_;
+  std::atomic<bool> readerPaused_{false};  // acceptsFrames() said no since the last takeInbox
 
   // For getPeers.
   std::atomic<std::int64_t> sigReqSentNs_;

@@ -29,6 +29,9 @@ class PeerTransport {
   // Frames are waiting in the endpoint's queues; call takeOutbound() when the
   // socket can take more. Thread-safe, non-blocking, may be called often.
   virtual void wakeWriter() = 0;
+  // The endpoint's inbox has room again after acceptsFrames() said no: read
+  // on. Thread-safe, non-blocking. Transports that never ask need not care.
+  virtual void wakeReader() {}
   // Close the link (the router gave up on it). Thread-safe, idempotent.
   virtual void closeTransport(const std::string& reason) = 0;
 };
@@ -52,6 +55,12 @@ class PeerEndpoint {
   // rtk::Error(Errc::Protocol) with the reason when the real node would close
   // the link (undecodable packet, bad signature, unknown type, empty frame).
   virtual void handleFrame(ByteView frame) = 0;
+  // Link thread, before each frame: false while the router is behind on
+  // this peer's frames. The link then stops reading (TCP backpressure,
+  // without blocking its thread, which serves other links) until
+  // wakeReader(). A caller that hands frames over regardless waits inside
+  // handleFrame once twice as many are queued.
+  virtual bool acceptsFrames() = 0;
   // Link thread: appends queued frames, each with its uvarint length prefix,
   // to `out` until it holds about `maxBytes` or the queues are empty.
   // Returns the number of frames appended.

@@ -23,7 +23,7 @@ struct RouterLimits {
   std::size_t maxQueuedPackets = 16384;   // per peer, routed packet queue
   std::size_t maxQueuedBytes = 16u << 20;  // per peer, routed packet queue
   std::size_t maxDirectBytes = 4u << 20;  // per peer, protocol frames not yet taken; over it the link is closed
-  std::size_t maxInboxFrames = 4096;      // per peer, decoded frames not yet handled; over it handleFrame blocks
+  std::size_t maxInboxFrames = 4096;      // per peer, decoded frames not yet handled; at it the link stops reading
   std::size_t maxPendingSends = 8192;     // sendTraffic calls not yet handled; over it sendTraffic drops
 };
 

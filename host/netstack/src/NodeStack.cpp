@@ -122,7 +122,6 @@ void NodeStack::start() {
     stack_->releaseNode();
     throw;
   }
-  sender_.start("rtk-netstack-tx", [this] { senderLoop(); });
   // Received packets: check the cheap things on the core's thread, then hand
   // the buffer (moved, not copied) to the stack thread.
   std::weak_ptr<NodeStack> weak = weak_from_this();
@@ -151,13 +150,9 @@ void NodeStack::close() {
   } catch (const std::exception& e) {
     log_.error("netstack: close: ", e.what());
   }
-  out_.close();  // the sender sends what is queued, then returns
-  sender_.join();
   stack_->releaseNode();
   log_.info("netstack: closed ", formatAddress(address_));
 }
-
-std::uint64_t NodeStack::outputDrops() const { return out_.dropped(); }
 
 void NodeStack::requireOpen() const {
   if (closing_) throw Error(Errc::Closed, "netstack: node closed");
@@ -289,9 +284,10 @@ err_t NodeStack::netifInit(struct netif* netif) {
   return ERR_OK;
 }
 
-// lwIP's output callback: copy the packet and queue it for the sender thread.
-// Nothing else happens here — no crypto, no I/O, no lock anybody else holds
-// for long.
+// lwIP's output callback: copy the packet and hand it to the core on this
+// thread. PacketInterface::writePacket does not block (the core checks the
+// addresses and queues the packet for the session thread, which seals it),
+// so a thread between the two would only add a hand-off to every packet.
 err_t NodeStack::netifOutput(struct netif* netif, struct pbuf* p, const ip6_addr_t*) {
   auto* self = static_cast<NodeStack*>(netif->state);
   // From the pool, with a byte to spare: the core prepends the session
@@ -301,27 +297,14 @@ err_t NodeStack::netifOutput(struct netif* netif, struct pbuf* p, const ip6_addr
     const auto* data = static_cast<const std::uint8_t*>(q->payload);
     packet.insert(packet.end(), data, data + q->len);
   }
-  self->queueOutput(std::move(packet));
-  return ERR_OK;
-}
-
-void NodeStack::queueOutput(core::Bytes packet) {
-  const std::size_t cost = packet.size();
-  out_.push(std::move(packet), cost);
-}
-
-void NodeStack::senderLoop() {
-  std::vector<core::Bytes> batch;
-  while (out_.waitDrainInto(batch)) {
-    for (auto& packet : batch) {
-      try {
-        packets_.writePacket(std::move(packet));
-      } catch (const std::exception& e) {
-        log_.warn("netstack: writePacket: ", e.what());
-      }
-    }
-    batch.clear();
+  try {
+    self->packets_.writePacket(std::move(packet));
+  } catch (const std::exception& e) {
+    // Exceptions must not cross lwIP's C frames; the packet is lost as if
+    // the link had dropped it (TCP sends it again).
+    self->log_.warn("netstack: writePacket: ", e.what());
   }
+  return ERR_OK;
 }
 
 }  // namespace rtk::netstack::detail

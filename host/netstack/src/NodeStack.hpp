@@ -1,6 +1,6 @@
 // NodeStack — one node's part of the shared lwIP stack: its netif (carrying
 // the node address, MTU = the PacketInterface's), the packet handler that
-// feeds received packets to the stack thread, the sender thread that hands
+// feeds received packets to the stack thread, the output callback that hands
 // outgoing packets to PacketInterface::writePacket, and the registry of the
 // node's connections, listeners and sockets. Stack-private; Netstack is its
 // public face.
@@ -18,7 +18,6 @@
 
 #include "LiveObject.hpp"
 #include "LwipStack.hpp"
-#include "core/util/BoundedQueue.hpp"
 #include "core/ipv6/PacketInterface.hpp"
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
@@ -43,9 +42,7 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   const Log& log() const { return log_; }
   LwipStack& stack() const { return *stack_; }
   const std::shared_ptr<LwipStack>& stackPtr() const { return stack_; }
-  // Packets dropped on the way out because the sender fell behind, and on
-  // the way in because they were not for us or malformed.
-  std::uint64_t outputDrops() const;
+  // Packets dropped on the way in because they were not for us or malformed.
   std::uint64_t inputDrops() const { return inputDrops_.load(); }
   // TCP segments this node's connections sent again (timeouts and fast
   // retransmits), counted by the lwIP hook rtk_lwip_tcp_segment_out.
@@ -68,8 +65,6 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   void start();
   void closeOnStack();
   void abortStrayPcbs();
-  void queueOutput(core::Bytes packet);
-  void senderLoop();
   static err_t netifInit(struct netif* netif);
   static err_t netifOutput(struct netif* netif, struct pbuf* p, const ip6_addr_t* dest);
 
@@ -91,13 +86,6 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   std::uint64_t nodeId_ = 0;
   bool closing_ = false;
   std::unordered_map<LiveObject*, std::shared_ptr<LiveObject>> live_;
-
-  // Outgoing packets, filled on the stack thread, drained by the sender.
-  // Above the limit writePacket is not keeping up and packets are dropped
-  // (TCP backs off).
-  static constexpr std::size_t kOutputLimitBytes = 64u << 20;
-  core::BoundedQueue<core::Bytes> out_{kOutputLimitBytes};
-  core::Thread sender_;  // rtk-netstack-tx
 };
 
 }  // namespace rtk::netstack::detail

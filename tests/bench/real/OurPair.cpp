@@ -98,6 +98,7 @@ IperfResult OurPair::tcp(int streams, int seconds) {
   out.seconds = r->getValue<double>("seconds");
   out.goodputBps = out.receivedBytes * 8.0 / out.seconds;
   out.senderBps = r->getValue<std::uint64_t>("sent") * 8.0 / out.seconds;
+  out.retransmits = static_cast<int>(r->getValue<std::uint64_t>("retransmits"));
   return out;
 }
 

@@ -9,8 +9,9 @@
 // the real pair, that includes the TCP/UDP stacks and the generator (the
 // kernel's work for the real pair is charged to iperf3 and softirq time,
 // which only the machine CPU figures count).
-// TCP retransmits are not measured: lwIP's statistics are compiled out
-// (LWIP_STATS 0), and its MIB-II counter would miss timeout retransmits.
+// TCP retransmits: segments the sender's lwIP sent again (timeouts and fast
+// retransmits), from Netstack::Counters::tcpRetransmits over the run, as
+// iperf3 reports the kernel's for the real pair.
 // Thread-safety: one thread.
 #pragma once
 
@@ -29,7 +30,7 @@ class OurPair final : public BenchPair {
   std::string label() const override { return "ours-ours"; }
   interop::PingResult rtt(int count) override;
   interop::IperfResult tcp(int streams, int seconds) override;
-  bool measuresRetransmits() const override { return false; }
+  bool measuresRetransmits() const override { return true; }
   Datagrams datagrams(int payloadBytes, double rateBps, int seconds) override;
   pid_t senderPid() override { return a_.pid(); }
   pid_t receiverPid() override { return b_.pid(); }

@@ -35,6 +35,7 @@ class FrameReaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(oversizedFrameClosesTheLink);
   CPPUNIT_TEST(largestFrameIsAccepted);
   CPPUNIT_TEST(frameTypesOfOutboundBytes);
+  CPPUNIT_TEST(gateHoldsFramesBackInOrder);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -54,6 +55,35 @@ class FrameReaderTest : public CppUnit::TestFixture {
     FrameReader reader;
     auto got = feedAll(reader, afterMetadata(rtk::test::testData("real-tcp-dialer-to-listener.bin")), 3);
     CPPUNIT_ASSERT(got.back() == Bytes{0x01});
+  }
+
+  // The link's gate (the router's inbox is full) stops delivery before a
+  // frame; the held frames come first, in order, once it opens, whether they
+  // came from the fast path or the buffer.
+  void gateHoldsFramesBackInOrder() {
+    Bytes frames = afterMetadata(rtk::test::testData("real-tcp-listener-to-dialer.bin"));
+    const std::vector<std::uint8_t> types = {2, 5, 3, 4, 3, 5, 5};
+    for (std::size_t chunk : {std::size_t(5), frames.size()}) {
+      FrameReader reader;
+      std::vector<std::uint8_t> got;
+      std::size_t room = 2;
+      const FrameReader::FrameHandler handle = [&](ByteView f) {
+        got.push_back(f[0]);
+        --room;
+      };
+      const FrameReader::FrameGate gate = [&] { return room > 0; };
+      for (std::size_t i = 0; i < frames.size(); i += chunk)
+        reader.feed(ByteView(frames).subspan(i, std::min(chunk, frames.size() - i)), handle, gate);
+      CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
+      CPPUNIT_ASSERT(reader.buffered() > 0);
+      room = 3;
+      reader.feed({}, handle, gate);
+      CPPUNIT_ASSERT_EQUAL(std::size_t(5), got.size());
+      room = 100;
+      reader.feed({}, handle, gate);
+      CPPUNIT_ASSERT(got == types);
+      CPPUNIT_ASSERT_EQUAL(std::size_t(0), reader.buffered());
+    }
   }
 
   void uvarintRoundTripsAndOverflows() {

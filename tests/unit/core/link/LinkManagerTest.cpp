@@ -199,6 +199,7 @@ class LinkManagerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(backoffWaitsAndRetryPeersCutsItShort);
   CPPUNIT_TEST(backoffRedialsRepeatedly);
   CPPUNIT_TEST(keepAliveAnswersUnansweredTraffic);
+  CPPUNIT_TEST(routerBehindPausesReadingNotTheThread);
   CPPUNIT_TEST(silentPeerTimesOut);
   CPPUNIT_TEST(badFramesCloseTheLink);
   CPPUNIT_TEST(routerCanCloseTheLink);
@@ -461,6 +462,38 @@ class LinkManagerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(waitUntil([&] { return atB->countType(9) == 1; }, kWait));
     // And a's link, having heard the keepalive, does not time out.
     std::this_thread::sleep_for(100ms);
+    CPPUNIT_ASSERT(a.registry.find(b.publicKey()) != nullptr);
+  }
+
+  // The router's inbox full (acceptsFrames false): the link reads no more,
+  // but its reactor thread is not blocked (it still writes, here on the same
+  // link), and once woken it delivers everything, in order.
+  void routerBehindPausesReadingNotTheThread() {
+    TestNode a, b;
+    auto info = a.links->listen("tcp://127.0.0.1:0");
+    b.links->addPeer(info.uri);
+    auto atA = a.waitPeer(b.publicKey());
+    auto atB = b.waitPeer(a.publicKey());
+    CPPUNIT_ASSERT(atA && atB);
+    const std::size_t held = atA->frames().size() + 2;
+    atA->holdFramesAfter(held);
+    constexpr std::uint8_t kFrames = 50;
+    for (std::uint8_t i = 0; i < kFrames; ++i) atB->send(trafficFrame(3000, i));
+    CPPUNIT_ASSERT(waitUntil([&] { return atA->refusals() > 0; }, kWait));
+    CPPUNIT_ASSERT_EQUAL(held, atA->frames().size());
+    // a's thread still serves the link: what a sends reaches b.
+    const Bytes reply = trafficFrame(10, 200);
+    atA->send(reply);
+    CPPUNIT_ASSERT(waitUntil([&] { return atB->hasFrame(reply); }, kWait));
+    std::this_thread::sleep_for(200ms);
+    CPPUNIT_ASSERT_EQUAL(held, atA->frames().size());
+
+    atA->resumeFrames();
+    CPPUNIT_ASSERT(waitUntil([&] { return atA->countType(9) == kFrames; }, kWait));
+    std::vector<Bytes> traffic;
+    for (auto& f : atA->frames())
+      if (f[0] == 9) traffic.push_back(f);
+    for (std::uint8_t i = 0; i < kFrames; ++i) CPPUNIT_ASSERT(traffic[i] == trafficFrame(3000, i));
     CPPUNIT_ASSERT(a.registry.find(b.publicKey()) != nullptr);
   }
 

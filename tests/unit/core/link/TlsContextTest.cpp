@@ -7,11 +7,15 @@
 
 #include <cstring>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "core/crypto/Ed25519.hpp"
+#include "core/link/LazyTlsContext.hpp"
 #include "core/link/TlsContext.hpp"
 
 using rtk::core::crypto::SigningKey;
+using rtk::core::link::LazyTlsContext;
 using rtk::core::link::TlsContext;
 
 namespace {
@@ -33,6 +37,7 @@ class TlsContextTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(TlsContextTest);
   CPPUNIT_TEST(certificateIsMadeLikeYggdrasils);
   CPPUNIT_TEST(contextsHandOutSslObjects);
+  CPPUNIT_TEST(lazyContextIsMadeOnceOnFirstUse);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -77,6 +82,26 @@ class TlsContextTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(client);
     CPPUNIT_ASSERT(server);
     CPPUNIT_ASSERT(tls.newClient(""));
+  }
+
+  // The link manager holds one of these: a node without tls links never
+  // initialises OpenSSL. Threads racing for the first use share one context.
+  void lazyContextIsMadeOnceOnFirstUse() {
+    auto key = SigningKey::generate();
+    LazyTlsContext lazy(key);
+    CPPUNIT_ASSERT(!lazy.made());
+    std::vector<const TlsContext*> seen(8, nullptr);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < seen.size(); ++i) threads.emplace_back([&, i] { seen[i] = &lazy.get(); });
+    for (auto& t : threads) t.join();
+    CPPUNIT_ASSERT(lazy.made());
+    for (const auto* s : seen) CPPUNIT_ASSERT_EQUAL(seen.front(), s);
+    auto cert = parse(lazy.get().certificatePem());
+    CPPUNIT_ASSERT(cert);
+    char cn[128] = {};
+    X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, cn, sizeof cn);
+    CPPUNIT_ASSERT_EQUAL(key.publicKey().hex(), std::string(cn));
+    CPPUNIT_ASSERT(lazy.get().newServer());
   }
 };
 

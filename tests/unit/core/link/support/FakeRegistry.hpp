@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,12 @@ class FakeEndpoint : public core::router::PeerEndpoint {
       throw Error(Errc::Protocol, "fake router: frame type " + std::to_string(frame[0]) + " is not acceptable");
     std::lock_guard lock(mutex_);
     frames_.emplace_back(frame.begin(), frame.end());
+    if (holdAfter_ && frames_.size() >= *holdAfter_) accepting_ = false;
+  }
+  bool acceptsFrames() override {
+    std::lock_guard lock(mutex_);
+    asked_ += !accepting_;
+    return accepting_;
   }
   std::size_t takeOutbound(Bytes& out, std::size_t maxBytes) override {
     std::lock_guard lock(mutex_);
@@ -90,6 +97,27 @@ class FakeEndpoint : public core::router::PeerEndpoint {
     if (auto t = transport_.lock()) t->closeTransport(reason);
   }
   void rejectFramesOfType(std::uint8_t type) { rejectType_ = type; }
+  // Plays a router that falls behind: after `n` frames in all, acceptsFrames()
+  // says no until resumeFrames(), which wakes the link's reader as the
+  // router's takeInbox does.
+  void holdFramesAfter(std::size_t n) {
+    std::lock_guard lock(mutex_);
+    holdAfter_ = n;
+    if (frames_.size() >= n) accepting_ = false;
+  }
+  void resumeFrames() {
+    {
+      std::lock_guard lock(mutex_);
+      holdAfter_.reset();
+      accepting_ = true;
+    }
+    if (auto t = transport_.lock()) t->wakeReader();
+  }
+  // How often acceptsFrames() said no.
+  std::size_t refusals() const {
+    std::lock_guard lock(mutex_);
+    return asked_;
+  }
   const PublicKey& key() const { return key_; }
   std::uint8_t priority() const { return priority_; }
 
@@ -102,6 +130,9 @@ class FakeEndpoint : public core::router::PeerEndpoint {
   mutable std::mutex mutex_;
   std::vector<Bytes> frames_;
   std::deque<Bytes> queued_;
+  std::optional<std::size_t> holdAfter_;
+  bool accepting_ = true;
+  std::size_t asked_ = 0;
 };
 
 class FakeRegistry : public core::router::PeerRegistry {
