@@ -29,7 +29,7 @@
 // setMtu(NodeConfig::ifMTU) at start.
 //
 // Thread-safety: every function may be called from any thread, concurrently:
-// writePacket from the netstack's sender, handleMessage from the session
+// writePacket from the netstack's lwIP thread, handleMessage from the session
 // thread, pathNotify from the router's notifier. State is behind one mutex;
 // hooks and the packet handler are called with no lock held, on the calling
 // thread. Hooks must not block.

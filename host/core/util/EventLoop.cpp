@@ -1,5 +1,7 @@
 #include "EventLoop.hpp"
 
+#include "core/util/SpinWait.hpp"
+
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core {
@@ -17,6 +19,7 @@ bool EventLoop::postIfRunning(Task task) {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
     tasks_.push_back(std::move(task));
+    hasTasks_.store(true, std::memory_order_release);
   }
   wake_.notify_one();
   return true;
@@ -66,12 +69,23 @@ void EventLoop::stop() {
   if (!inLoopThread()) thread_.join();
 }
 
+// Before sleeping, watch for a task a little while (core/util/SpinWait.hpp
+// says why). Timers are not watched: they are rarely due within the spin.
+void EventLoop::spinForTasks(std::unique_lock<std::mutex>& lock) {
+  lock.unlock();
+  spinWait(hasTasks_);
+  lock.lock();
+}
+
 void EventLoop::run() {
   std::vector<Task> batch;
+  bool spun = false;
   std::unique_lock lock(mutex_);
   for (;;) {
     if (!tasks_.empty()) {
+      spun = false;
       batch.swap(tasks_);
+      hasTasks_.store(false, std::memory_order_relaxed);
       lock.unlock();
       for (auto& task : batch) task();
       batch.clear();
@@ -88,6 +102,15 @@ void EventLoop::run() {
       lock.lock();
       continue;
     }
+    // Watch for work a moment before sleeping, once per idle spell; then
+    // look at everything again under the lock, as a post, timer or stop
+    // that came meanwhile notified nobody.
+    if (!spun) {
+      spinForTasks(lock);
+      spun = true;
+      continue;
+    }
+    spun = false;
     if (timers_.empty())
       wake_.wait(lock);
     else

@@ -11,6 +11,7 @@
 // posted tasks at once and runs them outside its lock.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -71,10 +72,13 @@ class EventLoop {
   [[noreturn]] void throwClosed() const;
   void run();
 
+  void spinForTasks(std::unique_lock<std::mutex>& lock);
+
   std::string name_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Task> tasks_;
+  std::atomic<bool> hasTasks_{false};  // tasks_ is not empty; read without the lock while spinning
   std::multimap<Clock::time_point, std::pair<TimerId, Task>> timers_;
   std::map<TimerId, Clock::time_point> timerIndex_;
   TimerId nextTimer_ = 1;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "NodeStack.hpp"
+#include "core/util/SpinWait.hpp"
 #include "lwip/init.h"
 #include "lwip/ip6_addr.h"
 #include "lwip/netif.h"
@@ -81,6 +82,7 @@ bool LwipStack::postIfRunning(Task task) {
     if (stopping_) return false;
     wasIdle = tasks_.empty() && inbound_.empty();
     tasks_.push_back(std::move(task));
+    workPending_.store(true, std::memory_order_release);
   }
   if (wasIdle) wake_.notify_one();
   return true;
@@ -90,6 +92,7 @@ void LwipStack::deliver(std::uint64_t nodeId, core::Bytes packet) {
   const std::size_t cost = packet.size();
   if (inbound_.push(Inbound{nodeId, std::move(packet)}, cost) != core::QueuePush::QueuedFirst)
     return;
+  workPending_.store(true, std::memory_order_release);
   // The stack thread tests inbound_ under mutex_ before it sleeps: taking
   // mutex_ here means it either saw the packet or is asleep for the notify.
   { std::lock_guard lock(mutex_); }
@@ -124,6 +127,7 @@ void LwipStack::run() {
     // Looped-back packets (a node talking to itself) are work too.
     const u32_t sleepMs = sys_timeouts_sleeptime();
     const bool busy = loopbackPending();
+    if (!busy && sleepMs != 0) core::spinWait(workPending_);  // then the wait below returns at once
     {
       std::unique_lock lock(mutex_);
       auto ready = [this] { return stopping_ || !tasks_.empty() || !inbound_.empty(); };
@@ -135,6 +139,7 @@ void LwipStack::run() {
         }
       }
       if (stopping_ && tasks_.empty() && inbound_.empty()) break;
+      workPending_.store(false, std::memory_order_relaxed);  // before taking: a later push sets it again
       tasks.swap(tasks_);
       inbound_.drainInto(inbound);
     }

@@ -17,6 +17,7 @@
 // stack whose thread has stopped is a harmless no-op.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -134,6 +135,9 @@ class LwipStack {
   // packets are dropped (TCP treats it as loss) rather than queued without
   // bound. Its lock nests inside mutex_, never the other way.
   core::BoundedQueue<Inbound> inbound_{kInboundLimitBytes};
+  // Set by post and deliver, cleared by the stack thread before it takes
+  // the work: watched without the lock before the thread sleeps (spinWait).
+  std::atomic<bool> workPending_{false};
   bool stopping_ = false;
   int nodes_ = 0;  // guarded by the process-wide registry mutex
 
