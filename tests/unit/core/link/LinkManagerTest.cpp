@@ -87,6 +87,16 @@ void exchangeOver(TestNode& listener, TestNode& dialer, const std::string& liste
   listener.links->closeListener(info.id);
 }
 
+// b dials a over tcp://; returns both routers' ends of the link once it is up.
+std::pair<std::shared_ptr<FakeEndpoint>, std::shared_ptr<FakeEndpoint>> linkOverTcp(TestNode& a, TestNode& b) {
+  auto info = a.links->listen("tcp://127.0.0.1:0");
+  b.links->addPeer(info.uri);
+  auto atA = a.waitPeer(b.publicKey());
+  auto atB = b.waitPeer(a.publicKey());
+  CPPUNIT_ASSERT(atA && atB);
+  return {atA, atB};
+}
+
 // Completes the handshake by hand on an accepted socket, as a peer with `key`.
 bool rawHandshake(int fd, const SigningKey& key) {
   std::uint8_t head[6];
@@ -451,11 +461,9 @@ class LinkManagerTest : public CppUnit::TestFixture {
 
   void keepAliveAnswersUnansweredTraffic() {
     TestNode a, b;
-    auto info = a.links->listen("tcp://127.0.0.1:0");
-    b.links->addPeer(info.uri);
-    auto atA = a.waitPeer(b.publicKey());
-    auto atB = b.waitPeer(a.publicKey());
-    CPPUNIT_ASSERT(atA && atB);
+    const auto link = linkOverTcp(a, b);
+    const auto& atA = link.first;
+    const auto& atB = link.second;
     // b's router answers nothing, so b's link answers with a keepalive after 1 s.
     atA->send(trafficFrame(10, 4));
     CPPUNIT_ASSERT(waitUntil([&] { return atA->countType(1) >= 1; }, kWait));
@@ -470,11 +478,9 @@ class LinkManagerTest : public CppUnit::TestFixture {
   // link), and once woken it delivers everything, in order.
   void routerBehindPausesReadingNotTheThread() {
     TestNode a, b;
-    auto info = a.links->listen("tcp://127.0.0.1:0");
-    b.links->addPeer(info.uri);
-    auto atA = a.waitPeer(b.publicKey());
-    auto atB = b.waitPeer(a.publicKey());
-    CPPUNIT_ASSERT(atA && atB);
+    const auto link = linkOverTcp(a, b);
+    const auto& atA = link.first;
+    const auto& atB = link.second;
     const std::size_t held = atA->frames().size() + 2;
     atA->holdFramesAfter(held);
     constexpr std::uint8_t kFrames = 50;
