@@ -54,9 +54,12 @@ class EchoNode {
     thread_.start("rtk-test-echo", [this] { serve(); });
   }
   ~EchoNode() {
+    // Close the node before joining: a connection whose peer stopped may
+    // still be open here (the peer's reset can be lost when its links close
+    // right after it), and closing the node fails the echo's pending read.
     listener_->close();
-    thread_.join();
     node_->close();
+    thread_.join();
   }
   rtk::Node& node() { return *node_; }
   std::string peerUri() const { return node_->listeners().at(0); }
