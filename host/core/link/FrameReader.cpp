@@ -26,10 +26,10 @@ void FrameReader::appendUvarint(Bytes& out, std::uint64_t value) {
   out.push_back(static_cast<std::uint8_t>(value));
 }
 
-std::size_t FrameReader::parse(ByteView data, const FrameHandler& onFrame, const FrameGate* gate) {
+std::size_t FrameReader::parse(ByteView data, const FrameHandler& onFrame, const FrameGate& gate) {
   std::size_t used = 0;
   while (used < data.size()) {
-    if (gate && !(*gate)()) break;
+    if (gate && !gate()) break;
     auto len = readUvarint(data.subspan(used));
     if (!len) break;
     if (len->value == 0) throw Error(Errc::Protocol, "frame: empty message");
@@ -44,11 +44,7 @@ std::size_t FrameReader::parse(ByteView data, const FrameHandler& onFrame, const
   return used;
 }
 
-void FrameReader::feed(ByteView in, const FrameHandler& onFrame) { feed(in, onFrame, nullptr); }
-
-void FrameReader::feed(ByteView in, const FrameHandler& onFrame, const FrameGate& gate) { feed(in, onFrame, &gate); }
-
-void FrameReader::feed(ByteView in, const FrameHandler& onFrame, const FrameGate* gate) {
+void FrameReader::feed(ByteView in, const FrameHandler& onFrame, const FrameGate& gate) {
   if (buffer_.empty()) {
     // Fast path: frames straight from the caller's buffer, only the tail kept.
     std::size_t used = parse(in, onFrame, gate);

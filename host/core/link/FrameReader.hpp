@@ -29,10 +29,9 @@ class FrameReader {
   // Consumes all of `in`; calls onFrame for each complete frame (type byte
   // first, length prefix removed). The view is valid only during the call.
   // A frame completed by earlier bytes is delivered before later ones.
-  void feed(ByteView in, const FrameHandler& onFrame);
-  // As feed, but stops before a frame when `gate` says no, keeping it and
-  // everything after it buffered; feed({}, ...) later delivers them.
-  void feed(ByteView in, const FrameHandler& onFrame, const FrameGate& gate);
+  // With a `gate`, stops before a frame when it says no, keeping that frame
+  // and everything after it buffered; feed({}, ...) later delivers them.
+  void feed(ByteView in, const FrameHandler& onFrame, const FrameGate& gate = {});
 
   // Bytes held back waiting for the rest of a frame.
   std::size_t buffered() const { return buffer_.size(); }
@@ -52,9 +51,8 @@ class FrameReader {
   static void forEachFrameType(ByteView prefixed, const std::function<void(std::uint8_t type)>& onType);
 
  private:
-  void feed(ByteView in, const FrameHandler& onFrame, const FrameGate* gate);
   // Parses frames from `data`; returns the number of bytes consumed.
-  std::size_t parse(ByteView data, const FrameHandler& onFrame, const FrameGate* gate);
+  std::size_t parse(ByteView data, const FrameHandler& onFrame, const FrameGate& gate);
 
   std::uint64_t maxFrameBytes_;
   Bytes buffer_;

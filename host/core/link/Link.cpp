@@ -428,7 +428,7 @@ bool Link::completeHandshake() {
   if (onUp_) onUp_(shared_from_this());
   monitor_.emplace(env_->timing.keepAliveDelay, env_->timing.peerTimeout);
   frameTime_ = Clock::now();
-  reader_.feed(early, [this](ByteView frame) { onFrame(frame); }, [this] { return endpoint_->acceptsFrames(); });
+  feedFrames(early);
   return true;
 }
 
@@ -441,6 +441,10 @@ void Link::checkRemote(const PublicKey& remoteKey) const {
     throw Error(Errc::Refused, "handshake: node public key \"" + remoteKey.hex() + "\" is not in AllowedPublicKeys");
   if (remoteKey == env_->key.publicKey())
     throw Error(Errc::Refused, "handshake: the remote node has our own public key (a connection to ourselves)");
+}
+
+void Link::feedFrames(ByteView in) {
+  reader_.feed(in, [this](ByteView frame) { onFrame(frame); }, [this] { return endpoint_->acceptsFrames(); });
 }
 
 void Link::onFrame(ByteView frame) {
@@ -503,9 +507,7 @@ Pollable::Interest Link::frames() {
   bool paused = false;
   std::size_t budget = kReadBudgetBytes;
   const auto buffer = threadReadBuffer();
-  const FrameReader::FrameHandler handle = [this](ByteView frame) { onFrame(frame); };
-  const FrameReader::FrameGate gate = [this] { return endpoint_->acceptsFrames(); };
-  if (reader_.buffered() > 0) reader_.feed({}, handle, gate);  // frames held back last time
+  if (reader_.buffered() > 0) feedFrames({});  // frames held back last time
   while (budget > 0) {
     if (!endpoint_->acceptsFrames()) {
       paused = true;
@@ -519,7 +521,7 @@ Pollable::Interest Link::frames() {
     }
     rxBytes_ += r.bytes;
     frameTime_ = Clock::now();
-    reader_.feed(ByteView(buffer.data(), r.bytes), handle, gate);
+    feedFrames(ByteView(buffer.data(), r.bytes));
     budget -= std::min(budget, r.bytes);
   }
 

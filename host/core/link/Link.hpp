@@ -163,6 +163,8 @@ class Link : public router::PeerTransport, public Pollable, public std::enable_s
   bool completeHandshake();
   void checkRemote(const PublicKey& remoteKey) const;
   Interest frames();
+  // Hands `in` to the reader, frame by frame while the router takes them.
+  void feedFrames(ByteView in);
   void onFrame(ByteView frame);
   Interest waitOn(int fd, IoWait a, IoWait b = IoWait::None) const;
   void throwIfPastDeadline() const;
