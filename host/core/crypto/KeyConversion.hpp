@@ -18,7 +18,7 @@ namespace rtk::core::crypto {
 // subgroup this is libsodium's crypto_sign_ed25519_pk_to_curve25519. For any
 // other 32 bytes (not on the curve, small order, with a torsion component)
 // libsodium refuses while Go's e2c still computes the formula; we compute it
-// too (OpenSSL BIGNUM), giving u = 0 where 1 - y = 0, so every key converts
+// too (Field25519.hpp), giving u = 0 where 1 - y = 0, so every key converts
 // exactly as Go converts it. Never throws for a 32-byte input.
 BoxPublicKey boxPublicFromEd(const PublicKey& key);
 

@@ -1,125 +1,177 @@
 #include "core/crypto/Pem.hpp"
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
+#include <optional>
+#include <utility>
 
+#include "core/crypto/Pkcs8.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::crypto {
 
+// Named inside the anonymous namespace: a unity build compiles this file in
+// one source with the other crypto files.
 namespace {
+namespace pem {
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct P8Free {
-  void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
-};
-struct OsslFree {
-  void operator()(void* p) const { OPENSSL_free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using P8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Free>;
+constexpr std::string_view kBegin = "-----BEGIN ";
+constexpr std::string_view kEnd = "-----END ";
+constexpr std::string_view kDashes = "-----";
+constexpr std::string_view kWantType = "PRIVATE KEY";
+constexpr std::size_t kMaxFileBytes = 1 << 20;
 
-// The most recent OpenSSL error of this thread, and an empty queue after it,
-// so one failure never leaks into the next caller's diagnostics.
-std::string takeOpensslError() {
-  unsigned long code = ERR_peek_last_error();
-  std::string text;
-  if (code != 0) {
-    std::array<char, 256> buf{};
-    ERR_error_string_n(code, buf.data(), buf.size());
-    text = buf.data();
+[[noreturn]] void fail(std::string_view origin, std::string_view reason) {
+  throw Error(Errc::Config, "crypto: " + std::string(origin) + ": " + std::string(reason));
+}
+
+// Heap bytes that may hold key material, wiped when dropped. Never resized,
+// so no unwiped copy is left behind.
+class SecretBuffer {
+ public:
+  explicit SecretBuffer(std::size_t size) : bytes_(new std::uint8_t[size]), size_(size) {}
+  ~SecretBuffer() { sodium_memzero(bytes_.get(), size_); }
+  SecretBuffer(const SecretBuffer&) = delete;
+  SecretBuffer& operator=(const SecretBuffer&) = delete;
+
+  std::uint8_t* data() { return bytes_.get(); }
+  std::size_t size() const { return size_; }
+  void swap(SecretBuffer& other) noexcept {
+    bytes_.swap(other.bytes_);
+    std::swap(size_, other.size_);
   }
-  ERR_clear_error();
-  return text.empty() ? std::string("unknown OpenSSL error") : text;
+
+ private:
+  std::unique_ptr<std::uint8_t[]> bytes_;
+  std::size_t size_;
+};
+
+// Closes a file descriptor when the scope ends.
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
+};
+
+// The line starting at `pos`, without its "\n" and trailing spaces, tabs and
+// "\r"; `next` becomes the start of the following line.
+std::string_view lineAt(std::string_view text, std::size_t pos, std::size_t& next) {
+  std::size_t end = text.find('\n', pos);
+  next = end == std::string_view::npos ? text.size() : end + 1;
+  std::string_view line = text.substr(pos, (end == std::string_view::npos ? text.size() : end) - pos);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  return line;
 }
 
-[[noreturn]] void fail(std::string_view origin, const std::string& reason) {
-  throw Error(Errc::Config, "crypto: " + std::string(origin) + ": " + reason);
+bool isBeginLine(std::string_view line) {
+  return line.size() >= kBegin.size() + kDashes.size() && line.starts_with(kBegin) && line.ends_with(kDashes);
 }
 
+struct PemBlock {
+  std::string_view type;
+  std::string_view body;  // base64 with its line breaks, headers left out
+};
+
+// The first complete block, as RFC 7468 lays it out: a BEGIN line at the start
+// of a line, optional RFC 1421 "Key: value" headers, the body, and the END
+// line of the same type. A BEGIN without its END is skipped, as is any text
+// outside blocks. One pass: a body ends at the next BEGIN or END line.
+std::optional<PemBlock> findBlock(std::string_view text) {
+  std::size_t pos = 0, next = 0;
+  while (pos < text.size()) {
+    std::string_view line = lineAt(text, pos, next);
+    pos = next;
+    if (!isBeginLine(line)) continue;
+    std::string_view type = line.substr(kBegin.size(), line.size() - kBegin.size() - kDashes.size());
+    // RFC 1421 headers ("Proc-Type: ...") end at the first line without a colon.
+    while (pos < text.size()) {
+      line = lineAt(text, pos, next);
+      if (line.starts_with(kDashes) || line.find(':') == std::string_view::npos) break;
+      pos = next;
+    }
+    std::size_t bodyStart = pos;
+    for (; pos < text.size(); pos = next) {
+      line = lineAt(text, pos, next);
+      if (isBeginLine(line)) break;
+      if (!line.starts_with(kEnd)) continue;
+      if (line.size() == kEnd.size() + type.size() + kDashes.size() && line.substr(kEnd.size(), type.size()) == type &&
+          line.ends_with(kDashes))
+        return PemBlock{type, text.substr(bodyStart, pos - bodyStart)};
+      pos = next;
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace pem
 }  // namespace
 
 SigningKey parsePemPrivateKey(std::string_view pemText, std::string_view origin) {
-  if (pemText.size() > static_cast<std::size_t>(INT32_MAX)) fail(origin, "file too large to be a PEM key");
-  BioPtr bio(BIO_new_mem_buf(pemText.data(), static_cast<int>(pemText.size())));
-  if (!bio) fail(origin, "cannot allocate a buffer: " + takeOpensslError());
+  auto block = pem::findBlock(pemText);
+  if (!block) pem::fail(origin, "failed to parse PEM file: no PEM block found");
+  if (block->type != pem::kWantType)
+    pem::fail(origin, "unexpected PEM type \"" + std::string(block->type) + "\" (want \"PRIVATE KEY\")");
 
-  char* rawName = nullptr;
-  char* rawHeader = nullptr;
-  unsigned char* rawData = nullptr;
-  long dataLen = 0;
-  // PEM_read_bio skips text before the first "-----BEGIN" line, like Go's pem.Decode.
-  int ok = PEM_read_bio(bio.get(), &rawName, &rawHeader, &rawData, &dataLen);
-  std::unique_ptr<char, OsslFree> name(rawName), header(rawHeader);
-  std::unique_ptr<unsigned char, OsslFree> data(rawData);
-  if (!ok) {
-    ERR_clear_error();
-    fail(origin, "failed to parse PEM file: no PEM block found");
-  }
-  if (std::strcmp(name.get(), "PRIVATE KEY") != 0)
-    fail(origin, std::string("unexpected PEM type \"") + name.get() + "\" (want \"PRIVATE KEY\")");
-
-  const unsigned char* p = data.get();
-  P8Ptr p8(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, dataLen));
-  if (!p8) fail(origin, "failed to unmarshal PKCS#8 key: " + takeOpensslError());
-  PkeyPtr pkey(EVP_PKCS82PKEY(p8.get()));
-  if (!pkey) fail(origin, "failed to unmarshal PKCS#8 key: " + takeOpensslError());
-  if (EVP_PKEY_get_base_id(pkey.get()) != EVP_PKEY_ED25519)
-    fail(origin, std::string("private key must be an ed25519 key, got ") +
-                     (EVP_PKEY_get0_type_name(pkey.get()) ? EVP_PKEY_get0_type_name(pkey.get()) : "an unknown type"));
-
-  std::array<std::uint8_t, 32> seed{};
-  std::size_t seedLen = seed.size();
-  if (EVP_PKEY_get_raw_private_key(pkey.get(), seed.data(), &seedLen) != 1 || seedLen != seed.size())
-    fail(origin, "cannot extract the ed25519 seed: " + takeOpensslError());
-  SigningKey key = SigningKey::fromSeed(ByteView(seed.data(), seed.size()));
-  OPENSSL_cleanse(seed.data(), seed.size());
-  return key;
+  // libsodium would skip a NUL as if it were in the ignore set (it looks bytes up with strchr).
+  const std::string_view body = block->body;
+  pem::SecretBuffer der(body.size() / 4 * 3 + 3);
+  std::size_t derSize = 0;
+  if (body.find('\0') != std::string_view::npos ||
+      sodium_base642bin(der.data(), der.size(), body.data(), body.size(), " \t\r\n", &derSize, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0)
+    pem::fail(origin, "failed to parse PEM file: invalid base64 in the PRIVATE KEY block");
+  return decodePkcs8Ed25519(ByteView(der.data(), derSize), origin);
 }
 
 SigningKey loadPemPrivateKey(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) fail(path, std::string("cannot read: ") + std::strerror(errno));
-  std::string pem = text.str();
-  SigningKey key = parsePemPrivateKey(pem, path);
-  OPENSSL_cleanse(pem.data(), pem.size());
-  return key;
+  // Read with read(2), not a stream, so every copy of the file is ours to wipe.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) pem::fail(path, std::string("cannot open: ") + std::strerror(errno));
+  pem::FdCloser closer{fd};
+  pem::SecretBuffer text(4096);
+  std::size_t used = 0;
+  for (;;) {
+    if (used == text.size()) {
+      if (used >= pem::kMaxFileBytes) pem::fail(path, "file too large to be a PEM key (over 1 MiB)");
+      pem::SecretBuffer bigger(used * 2);
+      std::memcpy(bigger.data(), text.data(), used);
+      text.swap(bigger);
+    }
+    const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) pem::fail(path, std::string("cannot read: ") + std::strerror(errno));
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  return parsePemPrivateKey(std::string_view(reinterpret_cast<const char*>(text.data()), used), path);
 }
 
 std::string toPemPrivateKey(const SigningKey& key) {
-  auto seed = key.seed();
-  PkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
-  if (!pkey) throw Error(Errc::Unknown, "crypto: cannot build an ed25519 key: " + takeOpensslError());
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio) throw Error(Errc::Unknown, "crypto: cannot allocate a buffer: " + takeOpensslError());
-  // Unencrypted PKCS#8 under "PRIVATE KEY", the layout Go's MarshalPKCS8PrivateKey produces.
-  if (PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
-    throw Error(Errc::Unknown, "crypto: cannot encode the key as PEM: " + takeOpensslError());
-  char* out = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &out);
-  std::string pem(out, static_cast<std::size_t>(len));
-  // The BIO's buffer held the seed in base64; wipe it before it is freed.
-  if (len > 0) OPENSSL_cleanse(out, static_cast<std::size_t>(len));
-  return pem;
+  using pem::kBegin, pem::kDashes, pem::kEnd, pem::kWantType;
+  std::array<std::uint8_t, kPkcs8Ed25519Size> der{};
+  std::array<char, sodium_base64_ENCODED_LEN(der.size(), sodium_base64_VARIANT_ORIGINAL)> base64{};
+  const std::size_t base64Chars = base64.size() - 1;  // without the NUL
+  std::string out;
+  // Reserved before the seed is copied: nothing below throws, so the wipes at
+  // the end always run, and `out` never grows (which would free a copy unwiped).
+  out.reserve(kBegin.size() + kEnd.size() + 2 * (kWantType.size() + kDashes.size() + 1) + base64Chars +
+              (base64Chars + 63) / 64);
+  encodePkcs8Ed25519(key, der);
+  sodium_bin2base64(base64.data(), base64.size(), der.data(), der.size(), sodium_base64_VARIANT_ORIGINAL);
+
+  const std::string_view lines(base64.data(), base64Chars);
+  out.append(kBegin).append(kWantType).append(kDashes).append("\n");
+  for (std::size_t pos = 0; pos < lines.size(); pos += 64) out.append(lines.substr(pos, 64)).append("\n");
+  out.append(kEnd).append(kWantType).append(kDashes).append("\n");
+  sodium_memzero(der.data(), der.size());
+  sodium_memzero(base64.data(), base64.size());
+  return out;
 }
 
 }  // namespace rtk::core::crypto
