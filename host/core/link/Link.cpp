@@ -11,7 +11,6 @@
 #include "core/link/Dialer.hpp"
 #include "core/link/SocketStream.hpp"
 #include "core/link/SocksStream.hpp"
-#include "core/link/TlsStream.hpp"
 #include "core/link/VersionMetadata.hpp"
 #include "core/link/WsStream.hpp"
 #include "ratatoskr/error.hpp"
@@ -304,18 +303,18 @@ std::unique_ptr<Stream> Link::clientStack(UniqueFd socket) const {
     case LinkScheme::Unix:
       return s;
     case LinkScheme::Tls:
-      return std::make_unique<TlsStream>(std::move(s), env_->tls->get().newClient(o.tlsSni));
+      return env_->tls->get().client(std::move(s), o.tlsSni);
     case LinkScheme::Ws:
       return WsStream::client(std::move(s), hostHeader(), uri_.path());
     case LinkScheme::Wss:
-      return WsStream::client(std::make_unique<TlsStream>(std::move(s), env_->tls->get().newClient(o.tlsSni)), hostHeader(),
+      return WsStream::client(env_->tls->get().client(std::move(s), o.tlsSni), hostHeader(),
                               uri_.path());
     case LinkScheme::Socks:
     case LinkScheme::SocksTls: {
       s = std::make_unique<SocksStream>(std::move(s), uri_.targetHost(), uri_.targetPort(), uri_.proxyUser(),
                                         uri_.proxyPassword());
       if (uri_.scheme() == LinkScheme::Socks) return s;
-      return std::make_unique<TlsStream>(std::move(s), env_->tls->get().newClient(o.tlsSni));
+      return env_->tls->get().client(std::move(s), o.tlsSni);
     }
     case LinkScheme::Quic:
       break;
@@ -330,11 +329,11 @@ std::unique_ptr<Stream> Link::serverStack(UniqueFd socket) const {
     case LinkScheme::Unix:
       return s;
     case LinkScheme::Tls:
-      return std::make_unique<TlsStream>(std::move(s), env_->tls->get().newServer());
+      return env_->tls->get().server(std::move(s));
     case LinkScheme::Ws:
       return WsStream::server(std::move(s));
     case LinkScheme::Wss:
-      return WsStream::server(std::make_unique<TlsStream>(std::move(s), env_->tls->get().newServer()));
+      return WsStream::server(env_->tls->get().server(std::move(s)));
     default:
       break;
   }

@@ -46,7 +46,7 @@
 #include "core/link/Resolver.hpp"
 #include "core/link/SocketAddress.hpp"
 #include "core/link/Stream.hpp"
-#include "core/link/LazyTlsContext.hpp"
+#include "core/link/LazyTlsProvider.hpp"
 #include "core/link/UniqueFd.hpp"
 #include "core/router/PeerPorts.hpp"
 #include "ratatoskr/error.hpp"
@@ -59,7 +59,7 @@ struct LinkEnvironment {
   crypto::SigningKey key;
   std::vector<PublicKey> allowedPublicKeys;  // empty: every inbound key allowed
   router::PeerRegistry* registry = nullptr;
-  std::shared_ptr<const LazyTlsContext> tls;  // made by the first tls, wss or sockstls link
+  std::shared_ptr<const LazyTlsProvider> tls;  // made by the first tls, wss or sockstls link
   rtk::Log log;  // subsystem "links"
   LinkTiming timing;
   LinkReactor* reactor = nullptr;  // drives every link; outlives them

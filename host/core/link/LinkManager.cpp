@@ -7,7 +7,7 @@
 #include <system_error>
 #include <thread>
 
-#include "core/link/LazyTlsContext.hpp"
+#include "core/link/LazyTlsProvider.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::link {
@@ -56,7 +56,7 @@ LinkManager::LinkManager(LinkManagerSettings settings, router::PeerRegistry& reg
   env_->key = settings.key;
   env_->allowedPublicKeys = std::move(settings.allowedPublicKeys);
   env_->registry = &registry;
-  env_->tls = std::make_shared<const LazyTlsContext>(settings.key);
+  env_->tls = std::make_shared<const LazyTlsProvider>(settings.key);
   env_->log = settings.log;
   env_->timing = settings.timing;
   env_->reactor = reactor_.get();
@@ -475,6 +475,14 @@ std::vector<PeerInfo> LinkManager::getPeers() const {
 ListenerInfo LinkManager::listen(std::string_view text, std::string_view sourceInterface, bool local) {
   throwIfStopped();
   PeerUri uri = PeerUri::parse(text, PeerUri::Purpose::Listen);
+  // A TLS listener without the TLS module fails here, not at its first peer.
+  if (uri.scheme() == LinkScheme::Tls || uri.scheme() == LinkScheme::Wss) {
+    try {
+      env_->tls->get();
+    } catch (const Error& e) {
+      throw Error(e.code(), "listen " + std::string(text) + ": " + e.what());
+    }
+  }
   auto listener = LinkListener::open(nextListenerId_++, uri, std::string(sourceInterface), local);
   ListenerInfo info{listener->id(), listener->boundUri(), std::string(sourceInterface), local};
   acceptor_->add(listener);  // Closed when stopping: the listener closes as it goes out of scope

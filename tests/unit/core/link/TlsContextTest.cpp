@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "core/crypto/Ed25519.hpp"
-#include "core/link/LazyTlsContext.hpp"
-#include "core/link/TlsContext.hpp"
+#include "core/link/LazyTlsProvider.hpp"
+#include "core/link/tls/TlsContext.hpp"
+#include "ratatoskr/error.hpp"
 
 using rtk::core::crypto::SigningKey;
-using rtk::core::link::LazyTlsContext;
+using rtk::core::link::LazyTlsProvider;
 using rtk::core::link::TlsContext;
+using rtk::core::link::TlsProvider;
 
 namespace {
 
@@ -37,13 +39,14 @@ class TlsContextTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(TlsContextTest);
   CPPUNIT_TEST(certificateIsMadeLikeYggdrasils);
   CPPUNIT_TEST(contextsHandOutSslObjects);
-  CPPUNIT_TEST(lazyContextIsMadeOnceOnFirstUse);
+  CPPUNIT_TEST(lazyProviderIsMadeOnceOnFirstUse);
+  CPPUNIT_TEST(missingModuleFailsWithWhereItLooked);
   CPPUNIT_TEST_SUITE_END();
 
  public:
   void certificateIsMadeLikeYggdrasils() {
     auto key = SigningKey::generate();
-    TlsContext tls(key);
+    TlsContext tls(key.seed());
     auto cert = parse(tls.certificatePem());
     CPPUNIT_ASSERT(cert);
 
@@ -76,7 +79,7 @@ class TlsContextTest : public CppUnit::TestFixture {
   }
 
   void contextsHandOutSslObjects() {
-    TlsContext tls(SigningKey::generate());
+    TlsContext tls(SigningKey::generate().seed());
     auto client = tls.newClient("peer.example");
     auto server = tls.newServer();
     CPPUNIT_ASSERT(client);
@@ -85,12 +88,13 @@ class TlsContextTest : public CppUnit::TestFixture {
   }
 
   // The link manager holds one of these: a node without tls links never
-  // initialises OpenSSL. Threads racing for the first use share one context.
-  void lazyContextIsMadeOnceOnFirstUse() {
+  // loads the TLS module. Threads racing for the first use share one
+  // provider, made by the module the build put next to libratatoskr.
+  void lazyProviderIsMadeOnceOnFirstUse() {
     auto key = SigningKey::generate();
-    LazyTlsContext lazy(key);
+    LazyTlsProvider lazy(key);
     CPPUNIT_ASSERT(!lazy.made());
-    std::vector<const TlsContext*> seen(8, nullptr);
+    std::vector<const TlsProvider*> seen(8, nullptr);
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < seen.size(); ++i) threads.emplace_back([&, i] { seen[i] = &lazy.get(); });
     for (auto& t : threads) t.join();
@@ -101,7 +105,24 @@ class TlsContextTest : public CppUnit::TestFixture {
     char cn[128] = {};
     X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, cn, sizeof cn);
     CPPUNIT_ASSERT_EQUAL(key.publicKey().hex(), std::string(cn));
-    CPPUNIT_ASSERT(lazy.get().newServer());
+  }
+
+  // Without the module a TLS link fails with a reason an operator can act
+  // on, and nothing is made; the next attempt tries again.
+  void missingModuleFailsWithWhereItLooked() {
+    LazyTlsProvider lazy(SigningKey::generate(), "libratatoskr-tls-absent.so");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      try {
+        lazy.get();
+        CPPUNIT_FAIL("a missing TLS module must fail");
+      } catch (const rtk::Error& e) {
+        std::string msg = e.what();
+        CPPUNIT_ASSERT_MESSAGE(msg, e.code() == rtk::Errc::NotSupported);
+        CPPUNIT_ASSERT_MESSAGE(msg, msg.find("libratatoskr-tls-absent.so") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(msg, msg.find("cannot open shared object file") != std::string::npos);
+      }
+      CPPUNIT_ASSERT(!lazy.made());
+    }
   }
 };
 

@@ -1,4 +1,4 @@
-#include "core/link/TlsContext.hpp"
+#include "core/link/tls/TlsContext.hpp"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -7,7 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "core/link/OpenSslErrors.hpp"
+#include "core/link/tls/OpenSslErrors.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::link {
@@ -29,6 +29,20 @@ struct X509Free {
 struct BioFree {
   void operator()(BIO* p) const { BIO_free(p); }
 };
+
+// The node's public key in lower-case hex, as yggdrasil writes it in the CN.
+std::string publicKeyHex(const EVP_PKEY* pkey) {
+  std::uint8_t raw[32];
+  std::size_t rawLen = sizeof raw;
+  if (EVP_PKEY_get_raw_public_key(pkey, raw, &rawLen) != 1 || rawLen != sizeof raw) fail("deriving the public key");
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (std::uint8_t b : raw) {
+    hex += kDigits[b >> 4];
+    hex += kDigits[b & 0x0f];
+  }
+  return hex;
+}
 
 void addExtension(X509* cert, int nid, const char* value) {
   X509V3_CTX ctx;
@@ -68,13 +82,14 @@ SSL_CTX* makeContext(bool server, X509* cert, EVP_PKEY* pkey) {
 
 void SslDeleter::operator()(ssl_st* ssl) const { SSL_free(ssl); }
 
-TlsContext::TlsContext(const crypto::SigningKey& key) {
+TlsContext::TlsContext(std::span<const std::uint8_t> seed) {
+  if (seed.size() != kSeedBytes) throw Error(Errc::InvalidArgument, "tls: the Ed25519 seed must be 32 bytes");
   std::unique_ptr<EVP_PKEY, PkeyFree> pkey(
-      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, key.seed().data(), key.seed().size()));
+      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
   if (!pkey) fail("loading the Ed25519 key");
   std::unique_ptr<X509, X509Free> cert(X509_new());
   if (!cert) fail("X509_new");
-  std::string cn = key.publicKey().hex();
+  std::string cn = publicKeyHex(pkey.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
   bool ok = X509_set_version(cert.get(), 2) == 1 && ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1) == 1 &&
             X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0) != nullptr &&

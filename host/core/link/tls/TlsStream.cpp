@@ -1,4 +1,4 @@
-#include "core/link/TlsStream.hpp"
+#include "core/link/tls/TlsStream.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -9,7 +9,7 @@
 #include <mutex>
 #include <utility>
 
-#include "core/link/OpenSslErrors.hpp"
+#include "core/link/tls/OpenSslErrors.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::link {

@@ -14,10 +14,10 @@
 // object they return belongs to the calling link thread alone.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
-
-#include "core/crypto/Ed25519.hpp"
 
 struct ssl_ctx_st;
 struct ssl_st;
@@ -31,8 +31,11 @@ using SslPtr = std::unique_ptr<ssl_st, SslDeleter>;
 
 class TlsContext {
  public:
+  static constexpr std::size_t kSeedBytes = 32;
+
+  // seed: the node's 32-byte Ed25519 seed (the first half of PrivateKey).
   // Throws rtk::Error(Errc::Io) naming the OpenSSL failure.
-  explicit TlsContext(const crypto::SigningKey& key);
+  explicit TlsContext(std::span<const std::uint8_t> seed);
   ~TlsContext();
   TlsContext(const TlsContext&) = delete;
   TlsContext& operator=(const TlsContext&) = delete;

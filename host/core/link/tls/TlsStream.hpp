@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "core/link/Stream.hpp"
-#include "core/link/TlsContext.hpp"
+#include "core/link/tls/TlsContext.hpp"
 
 namespace rtk::core::link {
 
