@@ -25,6 +25,8 @@ ProcStats ProcStats::read(pid_t pid) {
     fields >> key;
     if (key == "VmRSS:") fields >> stats.rssKiB;
     if (key == "VmHWM:") fields >> stats.peakRssKiB;
+    if (key == "RssAnon:") fields >> stats.anonKiB;
+    if (key == "RssFile:") fields >> stats.fileKiB;
   }
 
   std::ifstream statFile(base + "/stat");
@@ -51,9 +53,9 @@ ProcStats ProcStats::read(pid_t pid) {
 }
 
 std::string ProcStats::describe() const {
-  char text[160];
-  std::snprintf(text, sizeof text, "threads %d, fds %d, rss %.1f MiB (peak %.1f MiB), cpu %.2f s", threads,
-                fds, rssKiB / 1024.0, peakRssKiB / 1024.0, cpuSeconds);
+  char text[200];
+  std::snprintf(text, sizeof text, "threads %d, fds %d, rss %.1f MiB (anon %.1f, file %.1f; peak %.1f MiB), cpu %.2f s",
+                threads, fds, rssKiB / 1024.0, anonKiB / 1024.0, fileKiB / 1024.0, peakRssKiB / 1024.0, cpuSeconds);
   return text;
 }
 
