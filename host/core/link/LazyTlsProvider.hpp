@@ -28,23 +28,26 @@ class LazyTlsProvider {
   explicit LazyTlsProvider(crypto::SigningKey key, std::string moduleFile = kTlsModuleFile)
       : key_(std::move(key)), moduleFile_(std::move(moduleFile)) {}
 
+  // A mutex, not std::call_once: libstdc++'s call_once is pthread_once,
+  // which leaves the flag taken when the function throws (GCC PR 66146), so
+  // a second TLS link after a failed load would wait forever.
   const TlsProvider& get() const {
-    std::call_once(once_, [this] {
-      provider_ = loadTlsProvider(key_, moduleFile_);
-      made_.store(true, std::memory_order_release);
-    });
+    if (const TlsProvider* ready = ready_.load(std::memory_order_acquire)) return *ready;
+    std::lock_guard lock(mutex_);
+    if (!provider_) provider_ = loadTlsProvider(key_, moduleFile_);  // throws: the next call tries again
+    ready_.store(provider_.get(), std::memory_order_release);
     return *provider_;
   }
 
   // True once get() has made the provider (for tests of the laziness).
-  bool made() const { return made_.load(std::memory_order_acquire); }
+  bool made() const { return ready_.load(std::memory_order_acquire) != nullptr; }
 
  private:
   const crypto::SigningKey key_;
   const std::string moduleFile_;
-  mutable std::once_flag once_;
-  mutable std::unique_ptr<const TlsProvider> provider_;
-  mutable std::atomic<bool> made_{false};
+  mutable std::mutex mutex_;
+  mutable std::unique_ptr<const TlsProvider> provider_;  // under mutex_
+  mutable std::atomic<const TlsProvider*> ready_{nullptr};
 };
 
 }  // namespace rtk::core::link
