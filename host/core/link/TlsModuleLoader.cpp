@@ -27,7 +27,10 @@ void* openModule(const std::string& file, std::string& tried) {
   std::vector<std::string> candidates;
   if (file.find('/') == std::string::npos) {
     std::string folder = folderOfThisCode();
-    if (!folder.empty()) candidates.push_back(folder + "/" + file);
+    if (!folder.empty()) {
+      candidates.push_back(folder + "/ratatoskr/" + file);  // installed
+      candidates.push_back(folder + "/" + file);            // the build tree
+    }
   }
   candidates.push_back(file);
   for (const auto& candidate : candidates) {
@@ -47,7 +50,7 @@ std::unique_ptr<const TlsProvider> loadTlsProvider(const crypto::SigningKey& key
   if (!handle) {
     throw Error(Errc::NotSupported, "tls: tls, wss and sockstls links need the TLS module " + moduleFile +
                                         ", which cannot be loaded (" + tried +
-                                        "); install it beside libratatoskr.so");
+                                        "); it is installed in the ratatoskr/ folder beside libratatoskr.so");
   }
   ::dlerror();
   void* symbol = ::dlsym(handle, RTK_TLS_PROVIDER_ENTRY_SYMBOL);

@@ -1,8 +1,10 @@
 // TlsModuleLoader — opens the TLS module and makes the node's TlsProvider.
 //
 // Where the module is looked for, in order:
-//   1. the folder of the object holding this code (libratatoskr.so, or the
-//      program it is linked into), where the install puts it;
+//   1. the ratatoskr/ folder beside the object holding this code
+//      (libratatoskr.so, or the program it is linked into), where the
+//      install puts it (<libdir>/ratatoskr/, with the plugins' folder), then
+//      that object's own folder, where the build tree has it;
 //   2. the dynamic loader's search path (this object's RUNPATH, which the
 //      build tree's binaries get for the module's build folder;
 //      LD_LIBRARY_PATH; the system's library folders).

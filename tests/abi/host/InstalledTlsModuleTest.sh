@@ -2,8 +2,9 @@
 # The TLS module where an install puts it: installs the host program and
 # libratatoskr (components Unspecified and runtime) to a temporary prefix,
 # checks that neither links OpenSSL, runs the installed host with a TLS
-# listener (it loads libratatoskr-tls-<version>.so from beside the installed
-# libratatoskr, the build tree being in no RUNPATH of installed files), then
+# listener (it loads libratatoskr-tls-<version>.so from the ratatoskr/
+# folder beside the installed libratatoskr, the build tree being in no
+# RUNPATH of installed files), then
 # without the module: the listener fails with a reason that names it.
 #   InstalledTlsModuleTest.sh <cmake> <build dir> <work dir>
 set -u
@@ -24,7 +25,7 @@ module=$(find "$prefix" -name 'libratatoskr-tls-*.so' | head -1)
 [ -x "$host" ] || { echo "FAIL: no installed host in $prefix"; exit 1; }
 [ -n "$library" ] || { echo "FAIL: no installed libratatoskr in $prefix"; exit 1; }
 [ -n "$module" ] || { echo "FAIL: no installed TLS module in $prefix"; exit 1; }
-[ "$(dirname "$module")" = "$(dirname "$library")" ] || fail "the module $module is not beside $library"
+[ "$(dirname "$module")" = "$(dirname "$library")/ratatoskr" ] || fail "the module $module is not in ratatoskr/ beside $library"
 for file in "$host" "$library"; do
   if readelf -d "$file" | grep -E 'NEEDED.*lib(ssl|crypto)\.so'; then fail "$file links OpenSSL"; fi
   if readelf -d "$file" | grep -F "$build"; then fail "$file keeps the build tree in its RUNPATH"; fi
@@ -47,7 +48,8 @@ sh "$here/run-until-ready.sh" INT "$log" "$host" --config "$work/tls.conf"
 rc=$?
 echo "--- installed host, module removed (exit $rc)"; cat "$log"; echo "---"
 [ "$rc" -ne 0 ] || fail "the host ran a TLS listener without the TLS module"
-grep -qF "listen tls://127.0.0.1:0: tls: tls, wss and sockstls links need the TLS module $(basename "$module")" "$log" ||
+grep -qF "listen tls://127.0.0.1:0: tls: tls, wss and sockstls links need the TLS module $(basename "$module")" "$log" &&
+  grep -qF "/ratatoskr/$(basename "$module"): cannot open shared object file" "$log" ||
   fail "the failure does not name the listener and the module"
 
 if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
