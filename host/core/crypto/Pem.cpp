@@ -72,6 +72,24 @@ bool isBeginLine(std::string_view line) {
   return line.size() >= kBegin.size() + kDashes.size() && line.starts_with(kBegin) && line.ends_with(kDashes);
 }
 
+// `text` for an error message: bytes outside printable ASCII as \xNN, so a
+// NUL cannot cut the message short (what() is a C string) and a terminal
+// shows no control bytes from the file.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char kDigits[] = "0123456789abcdef";
+      out += "\\x";
+      out += kDigits[c >> 4];
+      out += kDigits[c & 0x0f];
+    }
+  }
+  return out;
+}
+
 struct PemBlock {
   std::string_view type;
   std::string_view body;  // base64 with its line breaks, headers left out
@@ -116,7 +134,7 @@ SigningKey parsePemPrivateKey(std::string_view pemText, std::string_view origin)
   auto block = pem::findBlock(pemText);
   if (!block) pem::fail(origin, "failed to parse PEM file: no PEM block found");
   if (block->type != pem::kWantType)
-    pem::fail(origin, "unexpected PEM type \"" + std::string(block->type) + "\" (want \"PRIVATE KEY\")");
+    pem::fail(origin, "unexpected PEM type \"" + pem::printable(block->type) + "\" (want \"PRIVATE KEY\")");
 
   // libsodium would skip a NUL as if it were in the ignore set (it looks bytes up with strchr).
   const std::string_view body = block->body;

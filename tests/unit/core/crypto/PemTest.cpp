@@ -170,6 +170,7 @@ class PemTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(roundTripsRandomKeysThroughFiles);
   CPPUNIT_TEST(skipsTextBeforeTheBlock);
   CPPUNIT_TEST(errorsNameThePathAndTheReason);
+  CPPUNIT_TEST(binaryTypeIsEscapedInTheMessage);
   CPPUNIT_TEST(builderMatchesTheExportkeyBytes);
   CPPUNIT_TEST(parsesTheRfc8410V2KeyWithAttributesAndPublicKey);
   CPPUNIT_TEST(parsesAnOpensslGenpkeyFile);
@@ -214,6 +215,16 @@ class PemTest : public CppUnit::TestFixture {
   void skipsTextBeforeTheBlock() {
     auto key = parsePemPrivateKey(std::string("# my node key\nsome notes\n") + kExported, "inline");
     CPPUNIT_ASSERT_EQUAL(std::string(kHex), key.hex());
+  }
+
+  // Found by fuzz_crypto_pem: a NUL in the block type cut the message short
+  // (what() is a C string). Bytes outside printable ASCII are escaped.
+  void binaryTypeIsEscapedInTheMessage() {
+    const std::string type("PRIVAT\0\0\0\xd4Y\\", 12);
+    const std::string pem = "-----BEGIN " + type + "-----\nAAAA\n-----END " + type + "-----\n";
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("crypto: test: unexpected PEM type \"PRIVAT\\x00\\x00\\x00\\xd4Y\\x5c\" (want \"PRIVATE KEY\")"),
+        parseErrorOf(pem));
   }
 
   void errorsNameThePathAndTheReason() {
