@@ -9,6 +9,7 @@
 
 #include "core/link/tls/OpenSslErrors.hpp"
 #include "ratatoskr/error.hpp"
+#include "ratatoskr/types.hpp"
 
 namespace rtk::core::link {
 namespace {
@@ -32,16 +33,11 @@ struct BioFree {
 
 // The node's public key in lower-case hex, as yggdrasil writes it in the CN.
 std::string publicKeyHex(const EVP_PKEY* pkey) {
-  std::uint8_t raw[32];
-  std::size_t rawLen = sizeof raw;
-  if (EVP_PKEY_get_raw_public_key(pkey, raw, &rawLen) != 1 || rawLen != sizeof raw) fail("deriving the public key");
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (std::uint8_t b : raw) {
-    hex += kDigits[b >> 4];
-    hex += kDigits[b & 0x0f];
-  }
-  return hex;
+  PublicKey key;
+  std::size_t rawLen = key.bytes.size();
+  if (EVP_PKEY_get_raw_public_key(pkey, key.bytes.data(), &rawLen) != 1 || rawLen != key.bytes.size())
+    fail("deriving the public key");
+  return key.hex();
 }
 
 void addExtension(X509* cert, int nid, const char* value) {
