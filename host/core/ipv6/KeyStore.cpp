@@ -25,7 +25,7 @@ namespace {
 
 constexpr std::size_t kHeaderBytes = 40;
 
-Ip6Address addressAt(const Bytes& p, std::size_t offset) {
+Ip6Address addressAt(ByteView p, std::size_t offset) {
   Ip6Address a;
   std::copy_n(p.begin() + static_cast<std::ptrdiff_t>(offset), 16, a.bytes.begin());
   return a;
@@ -246,10 +246,10 @@ void KeyStore::pathNotify(const PublicKey& key) {
   sendFlush(flush);
 }
 
-void KeyStore::handleMessage(const PublicKey& from, Bytes message) {
+void KeyStore::handleMessage(const PublicKey& from, OffsetBytes message) {
   if (message.empty() || message[0] != kSessionTraffic) return bump(counters_->inNotTraffic);
-  message.erase(message.begin());
-  Bytes& packet = message;
+  message.skip(1);
+  OffsetBytes& packet = message;
   if (packet.empty() || (packet[0] & 0xf0) != 0x60) return bump(counters_->inNotIpv6);
   if (packet.size() < kHeaderBytes) return bump(counters_->inTooShort);
   const std::uint64_t mtuBytes = mtu();
@@ -258,10 +258,10 @@ void KeyStore::handleMessage(const PublicKey& from, Bytes message) {
     // through the outbound checks, which drop it unless the original was
     // addressed to us.
     bump(counters_->inTooBig);
-    writePacket(Icmpv6::packetTooBig(packet, static_cast<std::uint32_t>(mtuBytes)));
+    writePacket(Icmpv6::packetTooBig(packet.view(), static_cast<std::uint32_t>(mtuBytes)));
     return;
   }
-  const Ip6Address src = addressAt(packet, 8), dst = addressAt(packet, 24);
+  const Ip6Address src = addressAt(packet.view(), 8), dst = addressAt(packet.view(), 24);
   if (dst != address_ && prefix64(dst) != subnet_) return bump(counters_->inBadDestination);
 
   Flush flush;

@@ -115,7 +115,7 @@ class KeyStore final : public PacketInterface {
   std::uint64_t maxMtu() const { return maxMtu_; }
 
   // A session message from `from` (0x01 + IPv6 packet).
-  void handleMessage(const PublicKey& from, Bytes message);
+  void handleMessage(const PublicKey& from, OffsetBytes message);
   // The router found a path to `key` (ironwood's path notify).
   void pathNotify(const PublicKey& key);
 

@@ -14,7 +14,9 @@ namespace rtk::core::ipv6 {
 
 class PacketInterface {
  public:
-  using PacketHandler = std::function<void(Bytes packet)>;
+  // The packet starts at its offset (the session's headers before it are
+  // skipped, not moved): std::move(packet).take() gives it a buffer alone.
+  using PacketHandler = std::function<void(OffsetBytes packet)>;
   virtual ~PacketInterface() = default;
   // Any thread, non-blocking: sends one whole IPv6 packet (40-byte header
   // first). Packets that are not IPv6, are shorter than a header, carry a

@@ -70,7 +70,7 @@ Core::Core(CoreSettings settings) : key_(std::move(settings.key)), log_(std::mov
   proto_ = std::make_unique<proto::ProtoHandler>(std::move(protoHooks), std::move(protoOptions), log_.child("proto"));
 
   sessions_->setReceiveHandler(
-      [this](const PublicKey& from, Bytes message) { onSessionMessage(from, std::move(message)); });
+      [this](const PublicKey& from, OffsetBytes message) { onSessionMessage(from, std::move(message)); });
 
   link::LinkManagerSettings linkSettings;
   linkSettings.key = key_;
@@ -102,14 +102,14 @@ std::uint64_t Core::coreMtu() const {
   return std::min<std::uint64_t>(sessionMtu > 0 ? sessionMtu - 1 : 0, 65535);
 }
 
-void Core::onSessionMessage(const PublicKey& from, Bytes message) {
+void Core::onSessionMessage(const PublicKey& from, OffsetBytes message) {
   if (message.empty()) return;
   switch (static_cast<SessionMessageType>(message[0])) {
     case SessionMessageType::Traffic:
       keystore_->handleMessage(from, std::move(message));
       return;
     case SessionMessageType::Proto:
-      proto_->handleMessage(from, std::move(message));
+      proto_->handleMessage(from, std::move(message).take());
       return;
     case SessionMessageType::Dummy:
       return;

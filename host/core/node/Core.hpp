@@ -69,7 +69,7 @@ class Core {
   proto::ProtoHandler& proto() { return *proto_; }
 
  private:
-  void onSessionMessage(const PublicKey& from, Bytes message);
+  void onSessionMessage(const PublicKey& from, OffsetBytes message);
   void startLinks(const NodeConfig& config);
 
   crypto::SigningKey key_;

@@ -149,7 +149,7 @@ Session::Received Session::open(Bytes packet, Clock::time_point now) {
   }
   crypto::BoxPublicKey innerKey;
   std::copy_n(packet.begin() + static_cast<std::ptrdiff_t>(bodyAt), innerKey.bytes.size(), innerKey.bytes.begin());
-  packet.erase(packet.begin(), packet.begin() + static_cast<std::ptrdiff_t>(bodyAt + crypto::kBoxPublicKeySize));
+  const std::size_t messageAt = bodyAt + crypto::kBoxPublicKeySize;
 
   switch (which) {
     case Case::Current:
@@ -169,10 +169,10 @@ Session::Received Session::open(Bytes packet, Clock::time_point now) {
       }
       break;
   }
-  rx_ += packet.size();
+  rx_ += packet.size() - messageAt;
   lastActivity_ = now;
   result.outcome = Outcome::Delivered;
-  result.message = std::move(packet);
+  result.message = OffsetBytes(std::move(packet), messageAt);
   return result;
 }
 

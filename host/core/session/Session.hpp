@@ -60,14 +60,14 @@ class Session {
   Bytes seal(ByteView message, Clock::time_point now);
 
   enum class Outcome {
-    Delivered,  // `message` holds the plaintext
+    Delivered,  // `message` holds the plaintext (after its offset)
     Ignored,    // malformed, replayed or stale: dropped without a reply
     Resync,     // key sequence numbers we cannot place, or a box that does not
                 // open: the caller should send an init
   };
   struct Received {
     Outcome outcome = Outcome::Ignored;
-    Bytes message;
+    OffsetBytes message;
   };
   // Decrypts a traffic packet (consumed: decrypted in place).
   Received open(Bytes packet, Clock::time_point now);

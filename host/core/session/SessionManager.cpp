@@ -270,7 +270,7 @@ void SessionManager::bufferAndInit(const PublicKey& dest, Bytes message) {
   sendInitPacket(SessionPacketType::Init, dest, crypto::boxPublicFromEd(dest), buf.init);
 }
 
-void SessionManager::deliver(const PublicKey& source, Bytes message) {
+void SessionManager::deliver(const PublicKey& source, OffsetBytes message) {
   if (!handler_) return;
   try {
     handler_(source, std::move(message));

@@ -144,7 +144,7 @@ class SessionManager final : public SessionTransport {
   void sendInitPacket(SessionPacketType type, const PublicKey& dest, const crypto::BoxPublicKey& destBox,
                       const SessionInit& init);
   void bufferAndInit(const PublicKey& dest, Bytes message);
-  void deliver(const PublicKey& source, Bytes message);
+  void deliver(const PublicKey& source, OffsetBytes message);
   bool takeReactiveInitToken();
 
   void touch(SessionSlot& slot);

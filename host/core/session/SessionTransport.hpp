@@ -14,7 +14,7 @@ namespace rtk::core::session {
 
 class SessionTransport {
  public:
-  using ReceiveHandler = std::function<void(const PublicKey& from, Bytes message)>;
+  using ReceiveHandler = std::function<void(const PublicKey& from, OffsetBytes message)>;
   virtual ~SessionTransport() = default;
   // Any thread, non-blocking: encrypts and sends `message` to `dest`, opening
   // a session first when there is none (the newest message waiting for it is

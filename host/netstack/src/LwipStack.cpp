@@ -88,7 +88,7 @@ bool LwipStack::postIfRunning(Task task) {
   return true;
 }
 
-void LwipStack::deliver(std::uint64_t nodeId, core::Bytes packet) {
+void LwipStack::deliver(std::uint64_t nodeId, core::OffsetBytes packet) {
   const std::size_t cost = packet.size();
   if (inbound_.push(Inbound{nodeId, std::move(packet)}, cost) != core::QueuePush::QueuedFirst)
     return;

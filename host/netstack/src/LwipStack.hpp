@@ -68,7 +68,7 @@ class LwipStack {
   }
   // Queues a received packet for the node registered under `nodeId`
   // (drops it when the input queue is full or the stack has stopped).
-  void deliver(std::uint64_t nodeId, core::Bytes packet);
+  void deliver(std::uint64_t nodeId, core::OffsetBytes packet);
 
   // Stack thread only: the node map used to dispatch received packets.
   std::uint64_t addNode(NodeStack* node);
@@ -129,7 +129,7 @@ class LwipStack {
   static constexpr std::size_t kInboundLimitBytes = 64u << 20;
   struct Inbound {
     std::uint64_t nodeId;
-    core::Bytes packet;
+    core::OffsetBytes packet;
   };
   // Received packets for lwIP. Above the limit the stack is not keeping up:
   // packets are dropped (TCP treats it as loss) rather than queued without

@@ -21,17 +21,18 @@ namespace {
 constexpr std::size_t kIp6HeaderBytes = 40;
 
 // A received packet handed to lwIP without copying: a custom pbuf that owns
-// the node's buffer and frees it when lwIP lets go of the packet.
+// the node's buffer (the packet at its offset) and frees it when lwIP lets go
+// of the packet.
 struct InboundPbuf {
   struct pbuf_custom custom;
-  core::Bytes data;
+  core::OffsetBytes data;
 };
 // The pbuf lwIP hands back to the free function is the first member.
 static_assert(std::is_standard_layout_v<InboundPbuf>);
 
 void freeInbound(struct pbuf* p) {
   auto* holder = reinterpret_cast<InboundPbuf*>(p);
-  core::BufferPool::shared().give(std::move(holder->data));
+  core::BufferPool::shared().give(std::move(holder->data.buffer));
   delete holder;
 }
 
@@ -43,7 +44,7 @@ void freeInbound(struct pbuf* p) {
 // when every extension header, up to the first other one, lies inside the
 // payload length and, for TCP, every option inside the TCP header. (The
 // inner headers of a reassembled fragmented packet are lwIP's alone.)
-bool tcpOptionsFit(const core::Bytes& packet, std::size_t at, std::size_t end) {
+bool tcpOptionsFit(core::ByteView packet, std::size_t at, std::size_t end) {
   if (at + 20 > end) return true;  // lwIP drops a short TCP header itself
   const std::size_t headerEnd = at + 4 * std::size_t{static_cast<std::uint8_t>(packet[at + 12] >> 4)};
   if (headerEnd > end) return true;  // so is a header longer than the packet
@@ -62,7 +63,7 @@ bool tcpOptionsFit(const core::Bytes& packet, std::size_t at, std::size_t end) {
   return true;
 }
 
-bool headersFit(const core::Bytes& packet) {
+bool headersFit(core::ByteView packet) {
   const std::size_t end = std::min(packet.size(), kIp6HeaderBytes + (std::size_t{packet[4]} << 8 | packet[5]));
   std::size_t at = kIp6HeaderBytes;
   std::uint8_t next = packet[6];
@@ -127,9 +128,9 @@ void NodeStack::start() {
   std::weak_ptr<NodeStack> weak = weak_from_this();
   auto stack = stack_;
   auto nodeId = nodeId_;
-  packets_.setPacketHandler([weak, stack, nodeId](core::Bytes packet) {
+  packets_.setPacketHandler([weak, stack, nodeId](core::OffsetBytes packet) {
     if (packet.size() < kIp6HeaderBytes || packet.size() > 0xFFFF || (packet[0] >> 4) != 6 ||
-        !headersFit(packet)) {
+        !headersFit(packet.view())) {
       if (auto node = weak.lock()) node->inputDrops_.fetch_add(1);
       return;
     }
@@ -229,7 +230,7 @@ void NodeStack::abortStrayPcbs() {
   }
 }
 
-void NodeStack::input(core::Bytes packet) {
+void NodeStack::input(core::OffsetBytes packet) {
   // Only packets for this node's address: the core delivers nothing else,
   // and a packet for another node in this process must not reach its netif
   // through ours (lwIP would accept any local address).

@@ -56,7 +56,7 @@ class NodeStack : public std::enable_shared_from_this<NodeStack> {
   const ip_addr_t& lwipAddress() const { return lwipAddress_; }
   void add(std::shared_ptr<LiveObject> object);
   void remove(LiveObject* object);
-  void input(core::Bytes packet);
+  void input(core::OffsetBytes packet);
   void countTcpRetransmit() { tcpRetransmits_.fetch_add(1, std::memory_order_relaxed); }
   bool loopbackPending() const { return netifAdded_ && netif_.loop_first != nullptr; }
 

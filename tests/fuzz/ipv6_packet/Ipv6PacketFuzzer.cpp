@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   o.maxMtuBytes = 65535;
   ipv6::KeyStore ks(self, hooks, o, rtk::Log{});
   ks.setMtu(1280 + (flags >> 5) * 100);
-  ks.setPacketHandler([&](Bytes p) {
+  ks.setPacketHandler([&](const rtk::core::OffsetBytes& p) {
     if (p.size() < 40 || p.size() > ks.mtu() || (p[0] & 0xf0) != 0x60) std::abort();
   });
 

@@ -27,7 +27,8 @@ CoreNode::CoreNode(Lab& lab, const Netns& netns, const std::string& name, std::v
     NetnsScope in(netns);
     core_ = std::make_unique<core::node::Core>(core::node::CoreSettings{key.key, config, Log(logger, name)});
   }
-  core_->packets().setPacketHandler([this](core::Bytes packet) {
+  core_->packets().setPacketHandler([this](core::OffsetBytes received) {
+    core::Bytes packet = std::move(received).take();
     std::function<void(core::Bytes)> h;
     {
       std::lock_guard lock(mutex_);

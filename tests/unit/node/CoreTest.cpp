@@ -47,9 +47,9 @@ std::size_t steadyRtkThreads() {
 class PacketSink {
  public:
   void attach(rtk::core::ipv6::PacketInterface& packets) {
-    packets.setPacketHandler([this](rtk::core::Bytes packet) {
+    packets.setPacketHandler([this](rtk::core::OffsetBytes packet) {
       std::lock_guard lock(mutex_);
-      packets_.push_back(std::move(packet));
+      packets_.push_back(std::move(packet).take());
       cv_.notify_all();
     });
   }

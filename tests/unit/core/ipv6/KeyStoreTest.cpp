@@ -74,9 +74,9 @@ struct Harness {
     auto s = seconds;
     o.now = [s] { return KeyStore::Clock::time_point(std::chrono::seconds(s->load())); };
     ks = std::make_unique<KeyStore>(self, h, o, rtk::Log{});
-    ks->setPacketHandler([this](Bytes p) {
+    ks->setPacketHandler([this](OffsetBytes p) {
       std::lock_guard l(m);
-      delivered.push_back(std::move(p));
+      delivered.push_back(std::move(p).take());
     });
   }
   void advance(std::chrono::seconds d) { seconds->fetch_add(d.count()); }

@@ -130,9 +130,9 @@ class NodeReplay {
     auto m = std::make_unique<SessionManager>(key, *network_, rtk::Log(logger, "sessions"), o);
     auto delivered = delivered_;
     auto mutex = deliveredMutex_;
-    m->setReceiveHandler([delivered, mutex](const PublicKey& from, Bytes msg) {
+    m->setReceiveHandler([delivered, mutex](const PublicKey& from, OffsetBytes msg) {
       std::lock_guard lock(*mutex);
-      delivered->emplace_back(from, std::move(msg));
+      delivered->emplace_back(from, std::move(msg).take());
     });
     return m;
   }

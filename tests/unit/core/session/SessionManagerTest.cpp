@@ -85,7 +85,7 @@ struct Node {
   void start() {
     mgr = std::make_unique<SessionManager>(key, sw.port(key.publicKey()), rtk::Log(), options);
     auto box = inbox;
-    mgr->setReceiveHandler([box](const PublicKey& from, Bytes m) { box->push(from, std::move(m)); });
+    mgr->setReceiveHandler([box](const PublicKey& from, OffsetBytes m) { box->push(from, std::move(m).take()); });
   }
   void restart() {
     mgr.reset();
@@ -507,7 +507,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
     std::promise<void> entered, release;
     auto releasedFuture = release.get_future().share();
     bool first = true;
-    b.mgr->setReceiveHandler([&, releasedFuture](const PublicKey&, Bytes) {
+    b.mgr->setReceiveHandler([&, releasedFuture](const PublicKey&, OffsetBytes) {
       if (!first) return;
       first = false;
       entered.set_value();
@@ -523,7 +523,7 @@ class SessionManagerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(dropped >= 1900);
     CPPUNIT_ASSERT(dropped <= 2000 - 40);  // what fits in 64 KiB was kept
     auto box = b.inbox;
-    b.mgr->setReceiveHandler([box](const PublicKey& from, Bytes m) { box->push(from, std::move(m)); });
+    b.mgr->setReceiveHandler([box](const PublicKey& from, OffsetBytes m) { box->push(from, std::move(m).take()); });
     auto before = b.inbox->size();
     a.mgr->writeTo(b.pub(), managerText("recovered"));
     CPPUNIT_ASSERT(b.inbox->waitFor(before + 1));

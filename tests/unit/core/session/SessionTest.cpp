@@ -73,7 +73,7 @@ Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
 Bytes deliver(Session& to, Bytes packet, Session::Clock::time_point now = t0) {
   auto r = to.open(std::move(packet), now);
   CPPUNIT_ASSERT(r.outcome == Outcome::Delivered);
-  return r.message;
+  return std::move(r.message).take();
 }
 
 }  // namespace
