@@ -188,8 +188,8 @@ void KeyStore::bufferLocked(bool isSubnet, const Ip6Address& destination, Bytes 
 
 // ---- sending (no lock held) -----------------------------------------------
 
-void KeyStore::sendPacket(const PublicKey& dest, Bytes packet) {
-  packet.insert(packet.begin(), kSessionTraffic);
+void KeyStore::sendPacket(const PublicKey& dest, OffsetBytes packet) {
+  *packet.extendFront(1) = kSessionTraffic;
   hooks_.send(dest, std::move(packet));
   bump(counters_->sent);
 }
@@ -203,11 +203,11 @@ void KeyStore::sendFlush(Flush& flush) {
 
 // ---- the two directions ---------------------------------------------------
 
-void KeyStore::writePacket(Bytes packet) {
+void KeyStore::writePacket(OffsetBytes packet) {
   if (packet.empty() || (packet[0] & 0xf0) != 0x60) return bump(counters_->notIpv6);
   if (packet.size() < kHeaderBytes) return bump(counters_->tooShort);
   if (packet.size() > maxMtu_) return bump(counters_->tooLarge);
-  const Ip6Address src = addressAt(packet, 8), dst = addressAt(packet, 24);
+  const Ip6Address src = addressAt(packet.view(), 8), dst = addressAt(packet.view(), 24);
   if (src != address_ && prefix64(src) != subnet_) {
     // Routine for link-local traffic from the stack; not worth more than a trace.
     log_.trace("dropped outbound packet from ", formatAddress(src), ": not our address or subnet");
@@ -227,7 +227,7 @@ void KeyStore::writePacket(Bytes packet) {
       key = it->second;
       touchLocked(keys_.at(*key), t);
     } else {
-      bufferLocked(!toAddress, dest, std::move(packet), t);
+      bufferLocked(!toAddress, dest, std::move(packet).take(), t);
     }
   }
   if (key) return sendPacket(*key, std::move(packet));

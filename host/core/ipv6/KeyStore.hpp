@@ -61,7 +61,7 @@ class KeyStore final : public PacketInterface {
   struct Hooks {
     // Sends one session message (0x01 + IPv6 packet) to `dest`: the session
     // layer's writeTo. Required.
-    std::function<void(const PublicKey& dest, Bytes message)> send;
+    std::function<void(const PublicKey& dest, OffsetBytes message)> send;
     // Starts a path lookup for a partial key (address::partialKeyForAddress /
     // partialKeyForSubnet of the destination). Required.
     std::function<void(const PublicKey& partialKey)> sendLookup;
@@ -105,7 +105,7 @@ class KeyStore final : public PacketInterface {
   ~KeyStore() override;
 
   // PacketInterface
-  void writePacket(Bytes packet) override;
+  void writePacket(OffsetBytes packet) override;
   void setPacketHandler(PacketHandler handler) override;
   std::uint64_t mtu() const override { return mtu_.load(std::memory_order_relaxed); }
   Ip6Address address() const override { return address_; }
@@ -152,7 +152,7 @@ class KeyStore final : public PacketInterface {
   // address and subnet when it is new) and restarts its expiry.
   const KeyEntry& updateLocked(const PublicKey& key, Clock::time_point now, Flush& flush);
   void bufferLocked(bool isSubnet, const Ip6Address& destination, Bytes packet, Clock::time_point now);
-  void sendPacket(const PublicKey& dest, Bytes packet);
+  void sendPacket(const PublicKey& dest, OffsetBytes packet);
   void sendFlush(Flush& flush);
 
   Hooks hooks_;

@@ -17,12 +17,16 @@ class PacketInterface {
   // The packet starts at its offset (the session's headers before it are
   // skipped, not moved): std::move(packet).take() gives it a buffer alone.
   using PacketHandler = std::function<void(OffsetBytes packet)>;
+  // The bytes a writer should leave free before the packet (its offset) for
+  // the core's headers (the session message type, the session's traffic
+  // header, box tag and next key): then they are written in place.
+  static constexpr std::size_t kWriteHeadroom = 80;
   virtual ~PacketInterface() = default;
   // Any thread, non-blocking: sends one whole IPv6 packet (40-byte header
-  // first). Packets that are not IPv6, are shorter than a header, carry a
-  // source other than our address/subnet, or go outside 200::/7 are dropped
-  // and counted.
-  virtual void writePacket(Bytes packet) = 0;
+  // first, at the offset). Packets that are not IPv6, are shorter than a
+  // header, carry a source other than our address/subnet, or go outside
+  // 200::/7 are dropped and counted.
+  virtual void writePacket(OffsetBytes packet) = 0;
   // Receives each IPv6 packet addressed to us, on a core thread; the handler
   // must copy/queue and return quickly. Set before traffic flows; setting it
   // again replaces it; an empty handler drops packets.

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 
+#include "core/session/SessionWire.hpp"
 #include "ratatoskr/address.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::node {
+
+// The headroom a packet writer leaves is exactly what the keystore's type
+// byte and the session's largest traffic header take.
+static_assert(ipv6::PacketInterface::kWriteHeadroom == 1 + session::kTrafficOverhead);
 
 namespace {
 
@@ -46,7 +51,9 @@ Core::Core(CoreSettings settings) : key_(std::move(settings.key)), log_(std::mov
   sessions_ = std::make_unique<session::SessionManager>(key_, *router_, log_.child("sessions"));
 
   ipv6::KeyStore::Hooks storeHooks;
-  storeHooks.send = [this](const PublicKey& dest, Bytes message) { sessions_->writeTo(dest, std::move(message)); };
+  storeHooks.send = [this](const PublicKey& dest, OffsetBytes message) {
+    sessions_->writeTo(dest, std::move(message));
+  };
   storeHooks.sendLookup = [this](const PublicKey& partialKey) { router_->sendLookup(partialKey); };
   ipv6::KeyStore::Options storeOptions;
   storeOptions.maxMtuBytes = coreMtu();

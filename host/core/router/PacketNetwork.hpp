@@ -18,7 +18,7 @@ class PacketNetwork {
   // Any thread, non-blocking: route `payload` to `dest` (looking up a path
   // first if needed; the newest packet waiting for a path is kept).
   // Payloads above mtu() are dropped.
-  virtual void sendTraffic(const PublicKey& dest, Bytes payload) = 0;
+  virtual void sendTraffic(const PublicKey& dest, OffsetBytes payload) = 0;
   // The handler receives traffic addressed to us, on the router thread; it
   // must not block (post onwards). Set once, before peers are added.
   virtual void setTrafficHandler(TrafficHandler handler) = 0;

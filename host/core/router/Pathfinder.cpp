@@ -109,7 +109,9 @@ void Pathfinder::handleTraffic(wire::Traffic&& tr) {
     cached.source = tr.source;
     cached.dest = tr.dest;
     cached.watermark = tr.watermark;
-    cached.payload.assign(tr.payload.begin(), tr.payload.end());
+    const ByteView payload = tr.payload.view();
+    cached.payload.buffer.assign(payload.begin(), payload.end());
+    cached.payload.offset = 0;
     router_.forwardTraffic(std::move(tr));
     return;
   }

@@ -209,7 +209,7 @@ std::size_t Peer::takeOutbound(Bytes& out, std::size_t maxBytes) {
     // The payload was copied into the link's buffer: its storage goes back
     // to the pool it came from (the session layer's seal, a traffic decode).
     if (auto* traffic = std::get_if<wire::Traffic>(&e.packet))
-      BufferPool::shared().give(std::move(traffic->payload));
+      BufferPool::shared().give(std::move(traffic->payload.buffer));
     ++frames;
   }
   taking.clear();

@@ -222,7 +222,7 @@ void Router::handleInbound(const std::shared_ptr<Peer>& peer, Inbound& message) 
 
 // ---- PacketNetwork ------------------------------------------------------
 
-void Router::sendTraffic(const PublicKey& dest, Bytes payload) {
+void Router::sendTraffic(const PublicKey& dest, OffsetBytes payload) {
   if (payload.size() > mtu()) {
     log_.trace("router: dropping ", payload.size(), " byte packet above the MTU");
     return;
@@ -572,7 +572,7 @@ void Router::forwardTraffic(wire::Traffic&& tr) {
     next->sendQueued(std::move(tr));
   } else if (tr.dest == self_) {
     pathfinder_.resetTimeout(tr.source);
-    if (trafficHandler_) trafficHandler_(tr.source, std::move(tr.payload));
+    if (trafficHandler_) trafficHandler_(tr.source, std::move(tr.payload).take());
   } else {
     // Not for us and no closer hop: the sender's path is stale.
     pathfinder_.doBroken(tr);

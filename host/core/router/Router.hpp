@@ -62,7 +62,7 @@ class Router final : public PeerRegistry, public PacketNetwork {
   void removePeer(const std::shared_ptr<PeerEndpoint>& endpoint) override;
 
   // ---- PacketNetwork ----
-  void sendTraffic(const PublicKey& dest, Bytes payload) override;
+  void sendTraffic(const PublicKey& dest, OffsetBytes payload) override;
   void setTrafficHandler(TrafficHandler handler) override;
   void sendLookup(const PublicKey& key) override;
   // ironwood PacketConn.MTU: maxMessageSize minus a traffic header with
@@ -160,7 +160,7 @@ class Router final : public PeerRegistry, public PacketNetwork {
 
   struct Send {
     PublicKey dest;
-    Bytes payload;
+    OffsetBytes payload;
   };
   std::vector<Send> sendBatch_;  // router thread
   BoundedQueue<Send> sends_;     // sendTraffic → router thread, at most limits.maxPendingSends

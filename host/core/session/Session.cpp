@@ -72,26 +72,27 @@ SessionInit Session::makeInit(std::uint64_t unixSeconds) const {
   return init;
 }
 
-Bytes Session::seal(ByteView message, Clock::time_point now) {
+OffsetBytes Session::seal(OffsetBytes message, Clock::time_point now) {
   if (++sendNonce_ == 0) {
     advanceOwnKeys();
     fixShared(0, 0);
   }
-  Bytes packet = BufferPool::shared().take(kTrafficOverhead + message.size());
-  TrafficHeader{localKeySeq_, remoteKeySeq_, sendNonce_}.encode(packet);
-  const std::size_t tagAt = packet.size();
-  packet.resize(tagAt + crypto::kBoxOverhead);
+  const std::size_t messageSize = message.size();
+  header_.clear();
+  TrafficHeader{localKeySeq_, remoteKeySeq_, sendNonce_}.encode(header_);
+  constexpr std::size_t kKeySize = crypto::kBoxPublicKeySize;
+  std::uint8_t* packet = message.extendFront(header_.size() + crypto::kBoxOverhead + kKeySize);
+  std::copy(header_.begin(), header_.end(), packet);
+  std::uint8_t* tag = packet + header_.size();
+  std::uint8_t* body = tag + crypto::kBoxOverhead;
   // The remote learns our next key from inside the box, so traffic we later
   // send under it is recognised as ours.
-  packet.insert(packet.end(), nextPair_.publicKey.bytes.begin(), nextPair_.publicKey.bytes.end());
-  packet.insert(packet.end(), message.begin(), message.end());
-  const std::size_t bodyAt = tagAt + crypto::kBoxOverhead;
-  crypto::boxSealInPlace(std::span<std::uint8_t, crypto::kBoxOverhead>(packet.data() + tagAt, crypto::kBoxOverhead),
-                         std::span<std::uint8_t>(packet.data() + bodyAt, packet.size() - bodyAt), sendNonce_,
-                         sendShared_);
-  tx_ += message.size();
+  std::copy(nextPair_.publicKey.bytes.begin(), nextPair_.publicKey.bytes.end(), body);
+  crypto::boxSealInPlace(std::span<std::uint8_t, crypto::kBoxOverhead>(tag, crypto::kBoxOverhead),
+                         std::span<std::uint8_t>(body, kKeySize + messageSize), sendNonce_, sendShared_);
+  tx_ += messageSize;
   lastActivity_ = now;
-  return packet;
+  return message;
 }
 
 Session::Received Session::open(Bytes packet, Clock::time_point now) {

@@ -57,7 +57,10 @@ class Session {
   // Seals `message` into a traffic packet. Advances the send nonce first;
   // when it wraps to 0 our keys advance (and, as in Go, that packet goes out
   // with nonce 0, which the remote drops).
-  Bytes seal(ByteView message, Clock::time_point now);
+  // The packet is built around the message in its own buffer: the header,
+  // tag and next key go into the headroom before it when its offset leaves
+  // room (kTrafficOverhead always does), else the message is moved up.
+  OffsetBytes seal(OffsetBytes message, Clock::time_point now);
 
   enum class Outcome {
     Delivered,  // `message` holds the plaintext (after its offset)
@@ -110,6 +113,7 @@ class Session {
   Clock::time_point since_, lastActivity_;
   std::optional<Clock::time_point> rotated_;  // the last ratchet on remote traffic
   std::uint64_t rx_ = 0, tx_ = 0;
+  Bytes header_;  // seal's scratch: the traffic header before it is placed
 };
 
 }  // namespace rtk::core::session

@@ -90,7 +90,7 @@ void SessionManager::close() {
 void SessionManager::drainInbound() {
   inbound_.drainInto(inboundBatch_);
   for (auto& in : inboundBatch_)
-    guarded(log_, "inbound packet", [&] { onPacket(in.key, std::move(in.data)); });
+    guarded(log_, "inbound packet", [&] { onPacket(in.key, std::move(in.data).take()); });
   inboundBatch_.clear();
 }
 
@@ -105,7 +105,7 @@ std::uint64_t SessionManager::mtu() const {
   return net > kTrafficOverhead ? net - kTrafficOverhead : 0;
 }
 
-void SessionManager::writeTo(const PublicKey& dest, Bytes message) {
+void SessionManager::writeTo(const PublicKey& dest, OffsetBytes message) {
   if (message.size() > mtu()) {
     counters_.oversizeDropped.fetch_add(1, std::memory_order_relaxed);
     log_.debug("writeTo ", dest.hex(), ": ", message.size(), " bytes is above the MTU ", mtu(), ", dropped");
@@ -149,7 +149,7 @@ void SessionManager::handleInit(const PublicKey& source, const SessionInit& init
   // that the remote learns the keys we just made (ironwood _handleAck).
   if (applied && (!isAck || !existed)) sendSessionInit(SessionPacketType::Ack, slot);
   if (applied) touch(slot);
-  if (adopted && adopted->hasData) sendSealed(slot, ByteView(adopted->data));
+  if (adopted && adopted->hasData) sendSealed(slot, std::move(adopted->data));
 }
 
 SessionManager::SessionSlot& SessionManager::sessionForInit(const PublicKey& source, const SessionInit& init,
@@ -205,18 +205,17 @@ void SessionManager::handleTraffic(const PublicKey& source, Bytes data) {
   }
 }
 
-void SessionManager::onWrite(const PublicKey& dest, Bytes message) {
+void SessionManager::onWrite(const PublicKey& dest, OffsetBytes message) {
   auto it = sessions_.find(dest);
   if (it != sessions_.end()) {
-    sendSealed(it->second, ByteView(message));
-    BufferPool::shared().give(std::move(message));
+    sendSealed(it->second, std::move(message));
     return;
   }
   bufferAndInit(dest, std::move(message));
 }
 
-void SessionManager::sendSealed(SessionSlot& slot, ByteView message) {
-  Bytes packet = slot.session->seal(message, options_.now());
+void SessionManager::sendSealed(SessionSlot& slot, OffsetBytes message) {
+  OffsetBytes packet = slot.session->seal(std::move(message), options_.now());
   touch(slot);
   network_.sendTraffic(slot.session->remote(), std::move(packet));
 }
@@ -231,7 +230,7 @@ void SessionManager::sendInitPacket(SessionPacketType type, const PublicKey& des
   network_.sendTraffic(dest, init.encode(type, key_, destBox, ephemeral));
 }
 
-void SessionManager::bufferAndInit(const PublicKey& dest, Bytes message) {
+void SessionManager::bufferAndInit(const PublicKey& dest, OffsetBytes message) {
   auto it = buffers_.find(dest);
   if (it == buffers_.end()) {
     if (buffers_.size() >= options_.maxBuffers) {
@@ -264,7 +263,7 @@ void SessionManager::bufferAndInit(const PublicKey& dest, Bytes message) {
   if (bufferedBytes_ > options_.maxBufferedBytes) {
     // This message alone is over the budget: the init still goes out.
     bufferedBytes_ -= buf.data.size();
-    buf.data = Bytes();
+    buf.data = OffsetBytes();
     buf.hasData = false;
   }
   sendInitPacket(SessionPacketType::Init, dest, crypto::boxPublicFromEd(dest), buf.init);

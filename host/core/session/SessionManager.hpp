@@ -65,7 +65,7 @@ class SessionManager final : public SessionTransport {
 
   // SessionTransport. writeTo: any thread, never blocks; drops messages
   // above mtu() and, when the outbound queue is full, any message.
-  void writeTo(const PublicKey& dest, Bytes message) override;
+  void writeTo(const PublicKey& dest, OffsetBytes message) override;
   // Any thread; takes effect before it returns. The handler runs on the
   // session thread and must not block; it may call writeTo and the getters,
   // not close().
@@ -121,7 +121,7 @@ class SessionManager final : public SessionTransport {
   struct PendingBuffer {
     SessionInit init;
     crypto::BoxKeyPair current, next;  // the pairs init announces
-    Bytes data;
+    OffsetBytes data;
     bool hasData = false;
     Clock::time_point lastWrite;
     std::uint64_t id = 0;
@@ -132,18 +132,18 @@ class SessionManager final : public SessionTransport {
 
   // Entry points, posted to the session thread.
   void onPacket(const PublicKey& source, Bytes data);
-  void onWrite(const PublicKey& dest, Bytes message);
+  void onWrite(const PublicKey& dest, OffsetBytes message);
 
   void handleInit(const PublicKey& source, const SessionInit& init, bool isAck);
   void handleTraffic(const PublicKey& source, Bytes data);
   // The session for an init/ack from `source`, created if needed (adopting
   // and returning our pending buffer for `source`, if any).
   SessionSlot& sessionForInit(const PublicKey& source, const SessionInit& init, std::optional<PendingBuffer>& adopted);
-  void sendSealed(SessionSlot& slot, ByteView message);
+  void sendSealed(SessionSlot& slot, OffsetBytes message);
   void sendSessionInit(SessionPacketType type, SessionSlot& slot);
   void sendInitPacket(SessionPacketType type, const PublicKey& dest, const crypto::BoxPublicKey& destBox,
                       const SessionInit& init);
-  void bufferAndInit(const PublicKey& dest, Bytes message);
+  void bufferAndInit(const PublicKey& dest, OffsetBytes message);
   void deliver(const PublicKey& source, OffsetBytes message);
   bool takeReactiveInitToken();
 
@@ -161,7 +161,7 @@ class SessionManager final : public SessionTransport {
   // A packet for or from `key`, queued for the session thread.
   struct Queued {
     PublicKey key;
-    Bytes data;
+    OffsetBytes data;  // outbound: with headroom for the session header
   };
   void drainInbound();
   void drainOutbound();

@@ -18,8 +18,9 @@ class SessionTransport {
   virtual ~SessionTransport() = default;
   // Any thread, non-blocking: encrypts and sends `message` to `dest`, opening
   // a session first when there is none (the newest message waiting for it is
-  // kept). Messages above mtu() are dropped.
-  virtual void writeTo(const PublicKey& dest, Bytes message) = 0;
+  // kept). Messages above mtu() are dropped. Headroom before the message
+  // (its offset, up to kTrafficOverhead) is where the session header goes.
+  virtual void writeTo(const PublicKey& dest, OffsetBytes message) = 0;
   // Receives each decrypted message, on the session thread; the handler must
   // not block. Set once before traffic flows.
   virtual void setReceiveHandler(ReceiveHandler handler) = 0;

@@ -14,7 +14,8 @@ void Traffic::encode(Bytes& out) const {
   out.insert(out.end(), source.bytes.begin(), source.bytes.end());
   out.insert(out.end(), dest.bytes.begin(), dest.bytes.end());
   appendUvarint(out, watermark);
-  out.insert(out.end(), payload.begin(), payload.end());
+  const ByteView body = payload.view();
+  out.insert(out.end(), body.begin(), body.end());
 }
 
 Traffic Traffic::decode(ByteView body) {
@@ -26,8 +27,8 @@ Traffic Traffic::decode(ByteView body) {
   const ByteView rest = in.rest();
   // Pooled: the payload travels to the session layer and the netstack,
   // which give the storage back (core/util/BufferPool.hpp).
-  tr.payload = BufferPool::shared().take(rest.size());
-  tr.payload.assign(rest.begin(), rest.end());
+  tr.payload = OffsetBytes(BufferPool::shared().take(rest.size()));
+  tr.payload.buffer.assign(rest.begin(), rest.end());
   return tr;
 }
 

@@ -20,7 +20,7 @@ struct Traffic {
   PublicKey source;
   PublicKey dest;
   std::uint64_t watermark = ~std::uint64_t{0};
-  Bytes payload;
+  OffsetBytes payload;  // from the session layer: after its headroom
 
   bool operator==(const Traffic&) const = default;
 

@@ -291,15 +291,18 @@ err_t NodeStack::netifInit(struct netif* netif) {
 // so a thread between the two would only add a hand-off to every packet.
 err_t NodeStack::netifOutput(struct netif* netif, struct pbuf* p, const ip6_addr_t*) {
   auto* self = static_cast<NodeStack*>(netif->state);
-  // From the pool, with a byte to spare: the core prepends the session
-  // message type in place (ipv6::KeyStore) instead of reallocating.
-  core::Bytes packet = core::BufferPool::shared().take(std::size_t{p->tot_len} + 1);
+  // From the pool, after the headroom the core writes its headers into
+  // (the session message type, the session's header): the packet is then
+  // sealed where it lies.
+  constexpr std::size_t kHeadroom = core::ipv6::PacketInterface::kWriteHeadroom;
+  core::Bytes packet = core::BufferPool::shared().take(kHeadroom + std::size_t{p->tot_len});
+  packet.resize(kHeadroom);
   for (const struct pbuf* q = p; q; q = q->next) {
     const auto* data = static_cast<const std::uint8_t*>(q->payload);
     packet.insert(packet.end(), data, data + q->len);
   }
   try {
-    self->packets_.writePacket(std::move(packet));
+    self->packets_.writePacket(core::OffsetBytes(std::move(packet), kHeadroom));
   } catch (const std::exception& e) {
     // Exceptions must not cross lwIP's C frames; the packet is lost as if
     // the link had dropped it (TCP sends it again).

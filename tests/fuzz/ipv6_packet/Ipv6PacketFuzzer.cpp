@@ -58,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   ipv6::KeyStore::Hooks hooks;
-  hooks.send = [&](const rtk::PublicKey&, Bytes m) {
+  hooks.send = [&](const rtk::PublicKey&, rtk::core::OffsetBytes sent) {
+    const Bytes m = std::move(sent).take();
     if (m.size() < 41 || m[0] != 1 || (m[1] & 0xf0) != 0x60) std::abort();
     rtk::Ip6Address src;
     std::copy(m.begin() + 9, m.begin() + 25, src.bytes.begin());

@@ -36,7 +36,7 @@ rtk::Ip6Address nodeAddress() {
 // counts what the netstack sends.
 class FakeCore final : public rtk::core::ipv6::PacketInterface {
  public:
-  void writePacket(rtk::core::Bytes packet) override {
+  void writePacket(rtk::core::OffsetBytes packet) override {
     if (packet.size() < 40 || (packet[0] >> 4) != 6) std::abort();  // lwIP sends whole IPv6 packets
     sent.fetch_add(1, std::memory_order_relaxed);
   }

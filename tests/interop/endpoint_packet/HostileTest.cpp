@@ -47,11 +47,11 @@ class TapNetwork : public core::router::PacketNetwork {
       if (h) h(from, std::move(payload));
     });
   }
-  void sendTraffic(const PublicKey& dest, core::Bytes payload) override {
+  void sendTraffic(const PublicKey& dest, core::OffsetBytes payload) override {
     {
       std::lock_guard lock(mutex_);
       if (!payload.empty() && payload[0] == static_cast<std::uint8_t>(session::SessionPacketType::Traffic))
-        sentTraffic_.push_back(payload);
+        sentTraffic_.emplace_back(payload.view().begin(), payload.view().end());
     }
     router_.sendTraffic(dest, std::move(payload));
   }

@@ -12,7 +12,7 @@ Ip6Address testAddress(std::uint8_t n) {
   return a;
 }
 
-void PipeEnd::writePacket(core::Bytes packet) { pipe_.route(std::move(packet)); }
+void PipeEnd::writePacket(core::OffsetBytes packet) { pipe_.route(std::move(packet).take()); }
 
 void PipeEnd::setPacketHandler(PacketHandler handler) {
   auto h = handler ? std::make_shared<const PacketHandler>(std::move(handler)) : nullptr;

@@ -25,7 +25,7 @@ class PacketPipe;
 class PipeEnd final : public core::ipv6::PacketInterface {
  public:
   PipeEnd(PacketPipe& pipe, Ip6Address address, std::uint64_t mtu) : pipe_(pipe), address_(address), mtu_(mtu) {}
-  void writePacket(core::Bytes packet) override;
+  void writePacket(core::OffsetBytes packet) override;
   void setPacketHandler(PacketHandler handler) override;
   std::uint64_t mtu() const override { return mtu_; }
   Ip6Address address() const override { return address_; }

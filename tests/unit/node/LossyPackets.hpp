@@ -23,7 +23,7 @@ class LossyPackets final : public core::ipv6::PacketInterface {
   std::uint64_t sent() const { return sent_.load(std::memory_order_relaxed); }
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
-  void writePacket(core::Bytes packet) override {
+  void writePacket(core::OffsetBytes packet) override {
     const std::uint64_t n = sent_.fetch_add(1, std::memory_order_relaxed);
     if (mix(seed_ ^ n) < threshold_.load(std::memory_order_relaxed)) {
       dropped_.fetch_add(1, std::memory_order_relaxed);

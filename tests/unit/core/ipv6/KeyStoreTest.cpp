@@ -63,9 +63,9 @@ struct Harness {
 
   void init(KeyStore::Options o) {
     KeyStore::Hooks h;
-    h.send = [this](const PublicKey& k, Bytes msg) {
+    h.send = [this](const PublicKey& k, OffsetBytes msg) {
       std::lock_guard l(m);
-      sent.emplace_back(k, std::move(msg));
+      sent.emplace_back(k, std::move(msg).take());
     };
     h.sendLookup = [this](const PublicKey& k) {
       std::lock_guard l(m);

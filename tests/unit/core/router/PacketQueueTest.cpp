@@ -18,10 +18,10 @@ QueuedPacket packet(std::uint8_t src, std::uint8_t dst, std::size_t payload, std
   wire::Traffic t;
   t.source = key(src);
   t.dest = key(dst);
-  t.payload.assign(payload, tag);
+  t.payload = Bytes(payload, tag);
   return t;
 }
-std::uint8_t tagOf(const PacketQueue::Entry& e) { return std::get<wire::Traffic>(e.packet).payload.at(0); }
+std::uint8_t tagOf(const PacketQueue::Entry& e) { return std::get<wire::Traffic>(e.packet).payload.view()[0]; }
 PacketQueue::Clock::time_point at(int ms) { return PacketQueue::Clock::time_point(std::chrono::milliseconds(ms)); }
 void push(PacketQueue& q, QueuedPacket p, int ms) {
   const auto size = router::packetSize(p);

@@ -34,9 +34,9 @@ struct SentPacket {
 class CapturingNetwork : public core::router::PacketNetwork {
  public:
   explicit CapturingNetwork(std::uint64_t mtuBytes = 65535) : mtu_(mtuBytes) {}
-  void sendTraffic(const PublicKey& dest, core::Bytes payload) override {
+  void sendTraffic(const PublicKey& dest, core::OffsetBytes payload) override {
     std::lock_guard lock(mutex_);
-    sent_.push_back({PublicKey{}, dest, std::move(payload)});
+    sent_.push_back({PublicKey{}, dest, std::move(payload).take()});
   }
   void setTrafficHandler(TrafficHandler handler) override {
     std::lock_guard lock(mutex_);
@@ -79,9 +79,9 @@ class FakeSwitch {
   class Port : public core::router::PacketNetwork {
    public:
     Port(FakeSwitch& sw, PublicKey self) : switch_(sw), self_(self) {}
-    void sendTraffic(const PublicKey& dest, core::Bytes payload) override {
+    void sendTraffic(const PublicKey& dest, core::OffsetBytes payload) override {
       if (payload.size() > mtu()) return;
-      switch_.enqueue({self_, dest, std::move(payload)});
+      switch_.enqueue({self_, dest, std::move(payload).take()});
     }
     void setTrafficHandler(TrafficHandler handler) override { switch_.attach(self_, std::move(handler)); }
     void sendLookup(const PublicKey&) override {}

@@ -70,6 +70,14 @@ struct Pair {
 
 Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
+// Seals as the node does: the message after kTrafficOverhead bytes of
+// headroom, where the header goes.
+Bytes seal(Session& from, const Bytes& message, Session::Clock::time_point now) {
+  Bytes buffer(kTrafficOverhead);
+  buffer.insert(buffer.end(), message.begin(), message.end());
+  return std::move(from.seal(OffsetBytes(std::move(buffer), kTrafficOverhead), now)).take();
+}
+
 Bytes deliver(Session& to, Bytes packet, Session::Clock::time_point now = t0) {
   auto r = to.open(std::move(packet), now);
   CPPUNIT_ASSERT(r.outcome == Outcome::Delivered);
@@ -81,6 +89,7 @@ Bytes deliver(Session& to, Bytes packet, Session::Clock::time_point now = t0) {
 class SessionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SessionTest);
   CPPUNIT_TEST(trafficFlowsBothWays);
+  CPPUNIT_TEST(sealWritesIntoTheHeadroomOrMakesRoom);
   CPPUNIT_TEST(replaysAndOlderNoncesAreIgnored);
   CPPUNIT_TEST(unplaceableOrUndecryptableTrafficAsksForResync);
   CPPUNIT_TEST(malformedTrafficIsIgnored);
@@ -92,31 +101,54 @@ class SessionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  // With headroom the packet is built in the message's own buffer, and the
+  // receiver's plaintext stays where it was decrypted; without, the message
+  // is moved up and the packet is the same.
+  void sealWritesIntoTheHeadroomOrMakesRoom() {
+    Pair p;
+    const Bytes m = text("in place");
+    Bytes buffer(kTrafficOverhead);
+    buffer.insert(buffer.end(), m.begin(), m.end());
+    const std::uint8_t* storage = buffer.data();
+    OffsetBytes sealed = p.a->seal(OffsetBytes(std::move(buffer), kTrafficOverhead), t0);
+    CPPUNIT_ASSERT(sealed.buffer.data() == storage);
+    CPPUNIT_ASSERT(sealed.offset > 0);
+    CPPUNIT_ASSERT(TrafficHeader::decode(sealed.view()));
+    auto opened = p.b->open(std::move(sealed).take(), t0);
+    CPPUNIT_ASSERT(opened.outcome == Outcome::Delivered);
+    CPPUNIT_ASSERT(opened.message.offset > 0);
+    CPPUNIT_ASSERT((Bytes(opened.message.view().begin(), opened.message.view().end()) == m));
+
+    OffsetBytes noRoom = p.a->seal(OffsetBytes(text("no room")), t0);
+    CPPUNIT_ASSERT_EQUAL(std::size_t{0}, noRoom.offset);
+    CPPUNIT_ASSERT(deliver(*p.b, std::move(noRoom).take()) == text("no room"));
+  }
+
   void trafficFlowsBothWays() {
     Pair p;
-    CPPUNIT_ASSERT(deliver(*p.b, p.a->seal(ByteView(text("hello b")), t0)) == text("hello b"));
-    CPPUNIT_ASSERT(deliver(*p.a, p.b->seal(ByteView(text("hello a")), t0)) == text("hello a"));
+    CPPUNIT_ASSERT(deliver(*p.b, seal(*p.a, text("hello b"), t0)) == text("hello b"));
+    CPPUNIT_ASSERT(deliver(*p.a, seal(*p.b, text("hello a"), t0)) == text("hello a"));
     for (int i = 0; i < 20; ++i) {
       Bytes m(static_cast<std::size_t>(i * 37), static_cast<std::uint8_t>(i));
-      CPPUNIT_ASSERT(deliver(*p.b, p.a->seal(ByteView(m), t0)) == m);
-      CPPUNIT_ASSERT(deliver(*p.a, p.b->seal(ByteView(m), t0)) == m);
+      CPPUNIT_ASSERT(deliver(*p.b, seal(*p.a, m, t0)) == m);
+      CPPUNIT_ASSERT(deliver(*p.a, seal(*p.b, m, t0)) == m);
     }
   }
 
   void replaysAndOlderNoncesAreIgnored() {
     Pair p;
-    deliver(*p.a, p.b->seal(ByteView(text("x")), t0));  // settle the first ratchet
-    auto one = p.a->seal(ByteView(text("one")), t0);
-    auto two = p.a->seal(ByteView(text("two")), t0);
+    deliver(*p.a, seal(*p.b, text("x"), t0));  // settle the first ratchet
+    auto one = seal(*p.a, text("one"), t0);
+    auto two = seal(*p.a, text("two"), t0);
     CPPUNIT_ASSERT(deliver(*p.b, two) == text("two"));
     CPPUNIT_ASSERT(p.b->open(two, t0).outcome == Outcome::Ignored);
     CPPUNIT_ASSERT(p.b->open(one, t0).outcome == Outcome::Ignored);  // older nonce
-    CPPUNIT_ASSERT(deliver(*p.b, p.a->seal(ByteView(text("three")), t0)) == text("three"));
+    CPPUNIT_ASSERT(deliver(*p.b, seal(*p.a, text("three"), t0)) == text("three"));
   }
 
   void unplaceableOrUndecryptableTrafficAsksForResync() {
     Pair p;
-    auto packet = p.a->seal(ByteView(text("payload")), t0);
+    auto packet = seal(*p.a, text("payload"), t0);
     auto h = TrafficHeader::decode(ByteView(packet));
     CPPUNIT_ASSERT(h.has_value());
     // Key sequence numbers two ahead: none of the four cases.
@@ -134,7 +166,7 @@ class SessionTest : public CppUnit::TestFixture {
 
   void malformedTrafficIsIgnored() {
     Pair p;
-    auto packet = p.a->seal(ByteView(text("m")), t0);
+    auto packet = seal(*p.a, text("m"), t0);
     CPPUNIT_ASSERT(p.b->open(Bytes(packet.begin(), packet.begin() + 40), t0).outcome == Outcome::Ignored);
     Bytes wrongType = packet;
     wrongType[0] = 1;
@@ -149,7 +181,7 @@ class SessionTest : public CppUnit::TestFixture {
   // key: Go would panic; we ignore it and keep the nonce where it was.
   void authenticShortPlaintextIsIgnored() {
     Pair p;
-    auto h = TrafficHeader::decode(ByteView(p.a->seal(ByteView(text("first")), t0)));
+    auto h = TrafficHeader::decode(ByteView(seal(*p.a, text("first"), t0)));
     CPPUNIT_ASSERT(h.has_value());
     // The key A seals with (B opens with the same DH result).
     auto shared = crypto::boxPrecompute(p.a->remoteCurrent(), p.aKeys.secretOf(p.a->ourSendKey()));
@@ -168,52 +200,52 @@ class SessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(packet.size() >= kTrafficOverheadMin);
     CPPUNIT_ASSERT(p.b->open(packet, t0).outcome == Outcome::Ignored);
     // The nonce it used was not consumed: A's genuine packet with it opens.
-    CPPUNIT_ASSERT(deliver(*p.b, p.a->seal(ByteView(text("second")), t0)) == text("second"));
+    CPPUNIT_ASSERT(deliver(*p.b, seal(*p.a, text("second"), t0)) == text("second"));
   }
 
   void rotationHonoursTheGuard() {
     Pair p(1min);
     const auto aSeq0 = p.a->localKeySeq(), bSeq0 = p.b->localKeySeq();
     // B answered A's init last, so B's first traffic is under A's current key: no ratchet.
-    deliver(*p.a, p.b->seal(ByteView(text("b0")), t0));
+    deliver(*p.a, seal(*p.b, text("b0"), t0));
     CPPUNIT_ASSERT_EQUAL(aSeq0, p.a->localKeySeq());
     // A's traffic is under the key B learned as "next": B ratchets (it never has before).
-    deliver(*p.b, p.a->seal(ByteView(text("a1")), t0));
+    deliver(*p.b, seal(*p.a, text("a1"), t0));
     CPPUNIT_ASSERT_EQUAL(bSeq0 + 1, p.b->localKeySeq());
     // B now sends under its new key, which A knows as next: A ratchets.
-    deliver(*p.a, p.b->seal(ByteView(text("b1")), t0));
+    deliver(*p.a, seal(*p.b, text("b1"), t0));
     CPPUNIT_ASSERT_EQUAL(aSeq0 + 1, p.a->localKeySeq());
     // Within the guard, traffic under next keys is accepted without ratcheting.
     for (int i = 0; i < 5; ++i) {
-      deliver(*p.b, p.a->seal(ByteView(text("a")), t0 + 30s), t0 + 30s);
-      deliver(*p.a, p.b->seal(ByteView(text("b")), t0 + 30s), t0 + 30s);
+      deliver(*p.b, seal(*p.a, text("a"), t0 + 30s), t0 + 30s);
+      deliver(*p.a, seal(*p.b, text("b"), t0 + 30s), t0 + 30s);
     }
     CPPUNIT_ASSERT_EQUAL(aSeq0 + 1, p.a->localKeySeq());
     CPPUNIT_ASSERT_EQUAL(bSeq0 + 1, p.b->localKeySeq());
     // Exactly the guard is not enough (Go: strictly more than a minute).
-    deliver(*p.b, p.a->seal(ByteView(text("a")), t0 + 1min), t0 + 1min);
+    deliver(*p.b, seal(*p.a, text("a"), t0 + 1min), t0 + 1min);
     CPPUNIT_ASSERT_EQUAL(bSeq0 + 1, p.b->localKeySeq());
     // Past it, the exchange ratchets both sides again.
-    deliver(*p.b, p.a->seal(ByteView(text("a")), t0 + 61s), t0 + 61s);
+    deliver(*p.b, seal(*p.a, text("a"), t0 + 61s), t0 + 61s);
     CPPUNIT_ASSERT_EQUAL(bSeq0 + 2, p.b->localKeySeq());
-    deliver(*p.a, p.b->seal(ByteView(text("b")), t0 + 62s), t0 + 62s);
+    deliver(*p.a, seal(*p.b, text("b"), t0 + 62s), t0 + 62s);
     CPPUNIT_ASSERT_EQUAL(aSeq0 + 2, p.a->localKeySeq());
-    CPPUNIT_ASSERT(deliver(*p.b, p.a->seal(ByteView(text("after")), t0 + 62s), t0 + 62s) == text("after"));
-    CPPUNIT_ASSERT(deliver(*p.a, p.b->seal(ByteView(text("after")), t0 + 62s), t0 + 62s) == text("after"));
+    CPPUNIT_ASSERT(deliver(*p.b, seal(*p.a, text("after"), t0 + 62s), t0 + 62s) == text("after"));
+    CPPUNIT_ASSERT(deliver(*p.a, seal(*p.b, text("after"), t0 + 62s), t0 + 62s) == text("after"));
   }
 
   void nonceWrapRotatesKeys() {
     Pair p;
-    deliver(*p.a, p.b->seal(ByteView(text("x")), t0));
-    deliver(*p.b, p.a->seal(ByteView(text("y")), t0));
+    deliver(*p.a, seal(*p.b, text("x"), t0));
+    deliver(*p.b, seal(*p.a, text("y"), t0));
     const auto seq = p.a->localKeySeq();
     p.a->setSendNonceForTesting(kMaxCounter - 1);
-    auto last = p.a->seal(ByteView(text("last")), t0);
+    auto last = seal(*p.a, text("last"), t0);
     CPPUNIT_ASSERT_EQUAL(kMaxCounter, p.a->sendNonce());
-    auto wrapped = p.a->seal(ByteView(text("wrapped")), t0);
+    auto wrapped = seal(*p.a, text("wrapped"), t0);
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), p.a->sendNonce());
     CPPUNIT_ASSERT_EQUAL(seq + 1, p.a->localKeySeq());
-    auto after = p.a->seal(ByteView(text("after")), t0);
+    auto after = seal(*p.a, text("after"), t0);
     CPPUNIT_ASSERT(deliver(*p.b, last) == text("last"));
     // As in Go, the packet sent with nonce 0 under the new key is dropped.
     CPPUNIT_ASSERT(p.b->open(wrapped, t0).outcome == Outcome::Ignored);
@@ -238,7 +270,7 @@ class SessionTest : public CppUnit::TestFixture {
   void countersAndActivity() {
     Pair p;
     auto later = t0 + 5s;
-    deliver(*p.b, p.a->seal(ByteView(text("12345")), later), later);
+    deliver(*p.b, seal(*p.a, text("12345"), later), later);
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), p.a->txBytes());
     CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), p.b->rxBytes());
     CPPUNIT_ASSERT(p.b->lastActivity() == later);
