@@ -39,10 +39,12 @@ void freeInbound(struct pbuf* p) {
 // lwIP 2.1 reads past the end of some malformed packets before it checks
 // their lengths (found by fuzz_netstack_input under ASan): ip6_input reads
 // the length byte of a hop-by-hop, routing or destination options header
-// that is not in the packet, and tcp_parseopt the length byte of an option
-// whose kind is the header's last byte. Such packets are dropped here: true
-// when every extension header, up to the first other one, lies inside the
-// payload length and, for TCP, every option inside the TCP header. (The
+// that is not in the packet, and the length byte of an option whose type is
+// its header's last byte; tcp_parseopt the length byte of an option whose
+// kind is the header's last byte. Such packets are dropped here: true when
+// every extension header, up to the first other one, lies inside the
+// payload length, every option of a hop-by-hop or destination options header
+// inside its header and, for TCP, every option inside the TCP header. (The
 // inner headers of a reassembled fragmented packet are lwIP's alone.)
 bool tcpOptionsFit(core::ByteView packet, std::size_t at, std::size_t end) {
   if (at + 20 > end) return true;  // lwIP drops a short TCP header itself
@@ -63,6 +65,22 @@ bool tcpOptionsFit(core::ByteView packet, std::size_t at, std::size_t end) {
   return true;
 }
 
+// The options of a hop-by-hop or destination options header, [at, end):
+// Pad1 is one byte; every other option a type, a length and that many bytes
+// (RFC 8200 4.2), which together fill the header exactly.
+bool extensionOptionsFit(core::ByteView packet, std::size_t at, std::size_t end) {
+  std::size_t i = at;
+  while (i < end) {
+    if (packet[i] == 0) {  // Pad1
+      ++i;
+      continue;
+    }
+    if (i + 1 >= end) return false;  // the length byte is past the header
+    i += 2 + std::size_t{packet[i + 1]};
+  }
+  return i == end;
+}
+
 bool headersFit(core::ByteView packet) {
   const std::size_t end = std::min(packet.size(), kIp6HeaderBytes + (std::size_t{packet[4]} << 8 | packet[5]));
   std::size_t at = kIp6HeaderBytes;
@@ -75,6 +93,7 @@ bool headersFit(core::ByteView packet) {
         if (at + 8 > end) return false;
         const std::size_t length = 8 * (std::size_t{packet[at + 1]} + 1);
         if (at + length > end) return false;
+        if (next != 43 && !extensionOptionsFit(packet, at + 2, at + length)) return false;
         next = packet[at];
         at += length;
         break;

@@ -561,6 +561,21 @@ class NetstackTest : public CppUnit::TestFixture {
     whole[40] = 59;
     n.endA->inject(whole);
     CPPUNIT_ASSERT_EQUAL(before + 5, n.a->counters().inputDrops);
+    // Destination options whose last byte is an option type with its length
+    // byte past the header and the packet (fuzz_netstack_input's third
+    // find), and one whose PadN runs past the header; then PadN filling it.
+    auto options = packet(60, 8, 8);
+    options[40] = 59;
+    options[47] = 0x20;
+    n.endA->inject(options);
+    options[47] = 0;
+    options[44] = 1;  // PadN of 3 from offset 44: one byte past the header
+    options[45] = 3;
+    n.endA->inject(options);
+    CPPUNIT_ASSERT_EQUAL(before + 7, n.a->counters().inputDrops);
+    options[45] = 2;  // PadN of 2: ends with the header
+    n.endA->inject(options);
+    CPPUNIT_ASSERT_EQUAL(before + 7, n.a->counters().inputDrops);
     // The stack still answers.
     auto server = n.a->listenPacket("udp", ":5600");
     auto client = n.b->listenPacket("udp", ":0");
