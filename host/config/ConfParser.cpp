@@ -138,8 +138,10 @@ class Mapper {
     return v.asBool();
   }
   std::uint64_t unsignedInt(const std::string& path, const json::Value& v, std::uint64_t max) const {
+    // A whole number written as a double may be past 2^64 (asUint64 would
+    // throw a range error, not a config error naming the key).
     bool ok = v.isInteger() && !(v.type() == json::Type::Int && v.asInt64() < 0) &&
-              !(v.type() == json::Type::Double && v.asDouble() < 0);
+              !(v.type() == json::Type::Double && (v.asDouble() < 0 || v.asDouble() >= 18446744073709551616.0));
     if (ok && v.asUint64() <= max) return v.asUint64();
     if (max == std::numeric_limits<std::uint64_t>::max())
       failAtValue(path, inQuotes(path) + " must be an unsigned integer, got " + describe(v));
