@@ -43,7 +43,8 @@ void freeInbound(struct pbuf* p) {
 // its header's last byte; tcp_parseopt the length byte of an option whose
 // kind is the header's last byte. Such packets are dropped here: true when
 // every extension header, up to the first other one, lies inside the
-// payload length, every option of a hop-by-hop or destination options header
+// payload length (also after an atomic fragment header, which lwIP parses
+// through), every option of a hop-by-hop or destination options header
 // inside its header and, for TCP, every option inside the TCP header. (The
 // inner headers of a reassembled fragmented packet are lwIP's alone.)
 bool tcpOptionsFit(core::ByteView packet, std::size_t at, std::size_t end) {
@@ -98,10 +99,20 @@ bool headersFit(core::ByteView packet) {
         at += length;
         break;
       }
+      case 44: {  // fragment
+        if (at + 8 > end) return false;
+        // An atomic fragment (offset 0, no more fragments) is not reassembled:
+        // lwIP skips its header and parses the next one in place, so walk on.
+        // A real fragment's inner headers are checked after reassembly.
+        if (((std::size_t{packet[at + 2]} << 8 | packet[at + 3]) & 0xFFF9) != 0) return true;
+        next = packet[at];
+        at += 8;
+        break;
+      }
       case 6:
         return tcpOptionsFit(packet, at, end);
       default:
-        return true;  // another upper layer, a fragment (lwIP checks it first) or none
+        return true;  // another upper layer or none
     }
   }
 }

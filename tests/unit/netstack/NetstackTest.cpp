@@ -576,6 +576,16 @@ class NetstackTest : public CppUnit::TestFixture {
     options[45] = 2;  // PadN of 2: ends with the header
     n.endA->inject(options);
     CPPUNIT_ASSERT_EQUAL(before + 7, n.a->counters().inputDrops);
+    // An atomic fragment (offset 0, M clear) whose next header, routing, is
+    // not in the packet: lwIP parses through it (fuzz_netstack_input's fourth
+    // find). The same with nothing after it (next header 59) passes.
+    auto atomic = packet(44, 8, 8);
+    atomic[40] = 43;
+    n.endA->inject(atomic);
+    CPPUNIT_ASSERT_EQUAL(before + 8, n.a->counters().inputDrops);
+    atomic[40] = 59;
+    n.endA->inject(atomic);
+    CPPUNIT_ASSERT_EQUAL(before + 8, n.a->counters().inputDrops);
     // The stack still answers.
     auto server = n.a->listenPacket("udp", ":5600");
     auto client = n.b->listenPacket("udp", ":0");
