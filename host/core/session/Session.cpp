@@ -4,7 +4,6 @@
 
 #include "core/session/SessionWire.hpp"
 #include "core/session/TrafficHeader.hpp"
-#include "core/util/BufferPool.hpp"
 
 namespace rtk::core::session {
 

@@ -6,7 +6,6 @@
 
 #include "core/crypto/KeyConversion.hpp"
 #include "core/session/SessionWire.hpp"
-#include "core/util/BufferPool.hpp"
 #include "ratatoskr/error.hpp"
 
 namespace rtk::core::session {
